@@ -1,0 +1,46 @@
+using Payments.Processor.Payments;
+
+namespace Payments.Processor.Api;
+
+/// <summary>What GET /payments/{id} answers: the payment as it stands, and how it got there.</summary>
+public sealed record PaymentView(
+    Guid PaymentId,
+    string MerchantReference,
+    string Status,
+    string Gateway,
+    long Amount,
+    string Currency,
+    int? InstallmentMonths,
+    string? CardMasked,
+    string? GatewayTransactionId,
+    string? ProviderTransactionId,
+    string? AuthorizationCode,
+    string? FailureCode,
+    string? FailureReason,
+    RedirectView? Redirect,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? CompletedAt,
+    IReadOnlyList<TransitionView> Transitions)
+{
+    public static PaymentView From(PaymentState payment, string redirectPageUrl)
+    {
+        // The in-memory store hands out the live instance: copy what is read, under no illusion of a snapshot.
+        var transitions = payment.Transitions.ToArray()
+            .Select(t => new TransitionView(t.Sequence, t.At, t.From, t.To, t.Cause, t.Detail, t.Contradiction))
+            .ToList();
+        var redirect = payment.RedirectHtml is null
+            ? null
+            : new RedirectView(redirectPageUrl, payment.PaymentUrl is { } url && Uri.IsWellFormedUriString(url, UriKind.Absolute) ? url : null,
+                payment.RedirectExpiresAt);
+        return new PaymentView(payment.CorrelationId, payment.MerchantReference, payment.CurrentState, payment.Gateway,
+            payment.Amount, payment.Currency, payment.InstallmentMonths, payment.CardMasked, payment.GatewayTransactionId,
+            payment.ProviderTransactionId, payment.AuthorizationCode, payment.FailureCode, payment.FailureReason, redirect,
+            payment.CreatedAt, payment.UpdatedAt, payment.CompletedAt, transitions);
+    }
+}
+
+/// <summary>Open <see cref="PageUrl"/> in the customer's browser to finish 3-D Secure.</summary>
+public sealed record RedirectView(string PageUrl, string? GatewayUrl, DateTimeOffset? ExpiresAt);
+
+public sealed record TransitionView(int Sequence, DateTimeOffset At, string? From, string To, string Cause, string? Detail, bool Contradiction);

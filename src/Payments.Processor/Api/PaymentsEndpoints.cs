@@ -1,0 +1,77 @@
+using System.Text.Json;
+using MassTransit;
+using Payments.Contracts;
+
+namespace Payments.Processor.Api;
+
+/// <summary>
+/// The HTTP face of the processor, for trying it out and for services that don't speak the bus.
+/// POST sends the same <see cref="ChargeRequested"/> a bus client would.
+/// </summary>
+public static class PaymentsEndpoints
+{
+    public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
+    {
+        var payments = app.MapGroup("/payments").WithTags("Payments");
+        payments.MapPost("/", RequestCharge);
+        payments.MapGet("/{id}", GetPayment);
+        payments.MapGet("/{id}/redirect", GetRedirectPage);
+        return app;
+    }
+
+    private static async Task<IResult> RequestCharge(HttpRequest request, IPublishEndpoint bus, ILoggerFactory loggers)
+    {
+        if (request.ContentLength == 0)
+            return Problem(StatusCodes.Status400BadRequest, "Missing body", "POST /payments needs a ChargeRequested as JSON.");
+        if (!request.HasJsonContentType())
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the ChargeRequested as application/json.");
+
+        ChargeRequested? charge;
+        try
+        {
+            charge = await request.ReadFromJsonAsync<ChargeRequested>(request.HttpContext.RequestAborted);
+        }
+        catch (JsonException ex)
+        {
+            // The exception message quotes a path and position, never the value: safe to return and log.
+            return Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not a valid ChargeRequested: {ex.Message}");
+        }
+        if (charge is null)
+            return Problem(StatusCodes.Status400BadRequest, "Missing body", "POST /payments needs a ChargeRequested as JSON.");
+
+        if (charge.PaymentId == Guid.Empty)
+            charge = charge with { PaymentId = NewId.NextGuid() };
+
+        await bus.Publish(charge, request.HttpContext.RequestAborted);
+        loggers.CreateLogger("Payments.Api").LogInformation("Payment {PaymentId} requested ({MerchantReference})",
+            charge.PaymentId, charge.MerchantReference);
+
+        var location = $"/payments/{charge.PaymentId}";
+        return Results.Accepted(location, new { paymentId = charge.PaymentId, status = location });
+    }
+
+    private static async Task<IResult> GetPayment(string id, PaymentQueries queries, HttpRequest request)
+    {
+        if (!Guid.TryParse(id, out var paymentId))
+            return Problem(StatusCodes.Status400BadRequest, "Invalid payment id", $"'{id}' is not a GUID.");
+        var payment = await queries.Find(paymentId);
+        return payment is null
+            ? Problem(StatusCodes.Status404NotFound, "Unknown payment", $"No payment {paymentId} is known (yet: a just-accepted one appears within moments).")
+            : Results.Ok(PaymentView.From(payment, $"{request.Scheme}://{request.Host}/payments/{paymentId}/redirect"));
+    }
+
+    private static async Task<IResult> GetRedirectPage(string id, PaymentQueries queries)
+    {
+        if (!Guid.TryParse(id, out var paymentId))
+            return Problem(StatusCodes.Status400BadRequest, "Invalid payment id", $"'{id}' is not a GUID.");
+        var payment = await queries.Find(paymentId);
+        if (payment is null)
+            return Problem(StatusCodes.Status404NotFound, "Unknown payment", $"No payment {paymentId} is known.");
+        if (payment.RedirectHtml is null)
+            return Problem(StatusCodes.Status404NotFound, "No 3-D Secure page", $"Payment {paymentId} did not ask for 3-D Secure.");
+        return Results.Content(payment.RedirectHtml, "text/html");
+    }
+
+    internal static IResult Problem(int status, string title, string detail) =>
+        Results.Problem(statusCode: status, title: title, detail: detail);
+}

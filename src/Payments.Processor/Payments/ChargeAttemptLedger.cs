@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+
+namespace Payments.Processor.Payments;
+
+/// <summary>
+/// Remembers, durably and before the request leaves, that a charge was sent for a payment. This is what keeps rule 1
+/// (one charge per payment) when the process dies after the gateway call but before the saga's state is saved:
+/// the redelivered command finds the attempt and inquires instead of charging again.
+/// It also maps a gateway's merchant reference back to our PaymentId for callbacks.
+/// </summary>
+public interface IChargeAttemptLedger
+{
+    Task<ChargeAttemptStart> TryBeginAsync(ChargeAttempt attempt, CancellationToken cancellationToken);
+
+    /// <summary>Forget an attempt whose request certainly never left (circuit open, connection refused).</summary>
+    Task ReleaseAsync(Guid paymentId, CancellationToken cancellationToken);
+
+    Task<ChargeAttempt?> FindByReferenceAsync(string gateway, string merchantReference, CancellationToken cancellationToken);
+}
+
+public sealed record ChargeAttempt(Guid PaymentId, string Gateway, string MerchantReference, string? AccountId, DateTimeOffset StartedAt);
+
+public enum ChargeAttemptStart
+{
+    /// <summary>First attempt: send the charge.</summary>
+    Started,
+    /// <summary>This payment was already sent: inquire, never resend.</summary>
+    AlreadyAttempted,
+    /// <summary>Another payment already used this merchant reference at this gateway.</summary>
+    ReferenceInUse,
+}
+
+/// <summary>The embedded default's ledger: correct within one process, gone with it.</summary>
+public sealed class InMemoryChargeAttemptLedger : IChargeAttemptLedger
+{
+    private readonly ConcurrentDictionary<Guid, ChargeAttempt> _byPayment = new();
+    private readonly ConcurrentDictionary<(string Gateway, string Reference), Guid> _byReference = new();
+    private readonly Lock _gate = new();
+
+    public Task<ChargeAttemptStart> TryBeginAsync(ChargeAttempt attempt, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_byPayment.ContainsKey(attempt.PaymentId))
+                return Task.FromResult(ChargeAttemptStart.AlreadyAttempted);
+            var key = (attempt.Gateway, attempt.MerchantReference);
+            if (_byReference.ContainsKey(key))
+                return Task.FromResult(ChargeAttemptStart.ReferenceInUse);
+            _byPayment[attempt.PaymentId] = attempt;
+            _byReference[key] = attempt.PaymentId;
+            return Task.FromResult(ChargeAttemptStart.Started);
+        }
+    }
+
+    public Task ReleaseAsync(Guid paymentId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_byPayment.TryRemove(paymentId, out var attempt))
+                _byReference.TryRemove((attempt.Gateway, attempt.MerchantReference), out _);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<ChargeAttempt?> FindByReferenceAsync(string gateway, string merchantReference, CancellationToken cancellationToken) =>
+        Task.FromResult(_byReference.TryGetValue((gateway, merchantReference), out var id) && _byPayment.TryGetValue(id, out var attempt)
+            ? attempt
+            : null);
+}

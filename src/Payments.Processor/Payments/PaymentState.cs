@@ -1,0 +1,81 @@
+using MassTransit;
+using Payments.Contracts;
+using Payments.Gateways;
+
+namespace Payments.Processor.Payments;
+
+/// <summary>
+/// The saga instance: everything known about one payment except card data. The card number exists here only
+/// masked; the CVV and expiry never.
+/// </summary>
+public class PaymentState : SagaStateMachineInstance, ISagaVersion
+{
+    public Guid CorrelationId { get; set; }
+    public string CurrentState { get; set; } = "";
+    public int Version { get; set; }
+
+    public string MerchantReference { get; set; } = "";
+    public string? AccountId { get; set; }
+    public long Amount { get; set; }
+    public string Currency { get; set; } = "IDR";
+    public string Gateway { get; set; } = "";
+    public string? CardMasked { get; set; }
+    public int? InstallmentMonths { get; set; }
+
+    public string? GatewayTransactionId { get; set; }
+    public string? ProviderTransactionId { get; set; }
+    public string? AuthorizationCode { get; set; }
+    public string? RedirectHtml { get; set; }
+    public string? PaymentUrl { get; set; }
+    public DateTimeOffset? RedirectExpiresAt { get; set; }
+
+    public string? FailureCode { get; set; }
+    public string? FailureReason { get; set; }
+
+    /// <summary>Set when the charge call's outcome was unknown (timeout, 5xx, SP005…): only inquiry can settle it.</summary>
+    public DateTimeOffset? OutcomeUnknownSince { get; set; }
+    public int InquiryAttempts { get; set; }
+    public Guid? InquiryPollTokenId { get; set; }
+    public Guid? RedirectExpiryTokenId { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>The audit trail: every transition, and every late report about a final payment.</summary>
+    public List<PaymentTransition> Transitions { get; set; } = [];
+
+    /// <summary>Why the next transition happens; recorded with it. Not persisted.</summary>
+    internal TransitionCause? NextCause { get; set; }
+
+    /// <summary>The charge call's result while the saga handles it. Not persisted.</summary>
+    internal ChargeResultKind? LastChargeResult { get; set; }
+
+    public bool IsFinal => CurrentState is PaymentStatuses.Succeeded or PaymentStatuses.Failed;
+
+    public GatewayPaymentReference GatewayReference => new(MerchantReference, GatewayTransactionId, AccountId);
+}
+
+public class PaymentTransition
+{
+    public int Sequence { get; set; }
+    public DateTimeOffset At { get; set; }
+    public string? From { get; set; }
+    public string To { get; set; } = "";
+    /// <summary>command, gateway-response, callback, poll or timeout.</summary>
+    public string Cause { get; set; } = "";
+    public string? Detail { get; set; }
+    /// <summary>A late report that contradicts the final outcome, e.g. success after Failed. Ops must look.</summary>
+    public bool Contradiction { get; set; }
+}
+
+internal sealed record TransitionCause(string Cause, string? Detail);
+
+public static class TransitionCauses
+{
+    public const string Command = "command";
+    public const string GatewayResponse = "gateway-response";
+    public const string Callback = "callback";
+    public const string Poll = "poll";
+    public const string Timeout = "timeout";
+}

@@ -1,0 +1,27 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Payments.Processor.Hosting;
+
+namespace Payments.Processor.Payments;
+
+public sealed class PaymentStateMachineDefinition : SagaDefinition<PaymentState>
+{
+    public const string QueueName = "payments";
+
+    private readonly PaymentOptions _options;
+
+    public PaymentStateMachineDefinition(IOptions<PaymentOptions> options)
+    {
+        _options = options.Value;
+        EndpointName = QueueName;
+    }
+
+    protected override void ConfigureSaga(IReceiveEndpointConfigurator endpoint, ISagaConfigurator<PaymentState> saga,
+        IRegistrationContext context)
+    {
+        endpoint.UseMessageRetry(r => r.Intervals(_options.RetryIntervals));
+        // A faulted ChargeRequested would carry the card into a Fault<T> event: nobody needs it, so none is published.
+        endpoint.PublishFaults = false;
+        PaymentsMessaging.ConfigureTransactionalEndpoint(endpoint, context);
+    }
+}

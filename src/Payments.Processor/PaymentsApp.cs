@@ -1,0 +1,65 @@
+using Payments.Gateways;
+using Payments.Processor.Api;
+using Payments.Processor.Hosting;
+using Payments.Processor.Payments;
+using Payments.Processor.Webhooks;
+using Payments.Sandbox;
+
+/// <summary>The processor's table of contents.</summary>
+public static class PaymentsApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var settings = ProcessorSettings.Read(builder.Configuration);
+
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddPaymentSaga(builder.Configuration);
+        builder.Services.AddPaymentGateways(builder.Configuration, settings);
+        builder.Services.AddPaymentsMessaging(settings);
+        if (settings.EmbeddedSandbox)
+            builder.Services.AddEmbeddedSandbox(builder.Configuration);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapGet("/", () => Results.Redirect("/payments/docs"));
+        app.MapPaymentsApi();
+        app.MapGatewayWebhooks();
+
+        if (!settings.IsDurable)
+            app.Logger.LogWarning("Running on embedded defaults: in-memory bus and saga store, gateway sandbox in-process. " +
+                                  "This mode is NOT durable: a restart forgets every payment. Configure RabbitMq and Database for production.");
+        return app;
+    }
+}
+
+internal static class ProcessorServiceCollectionExtensions
+{
+    public static IServiceCollection AddPaymentSaga(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PaymentOptions>().Bind(configuration.GetSection(PaymentOptions.Section));
+        services.AddSingleton<IChargeAttemptLedger, InMemoryChargeAttemptLedger>();
+        services.AddScoped<SubmitChargeActivity>();
+        services.AddScoped<PaymentQueries>();
+        return services;
+    }
+
+    public static IServiceCollection AddPaymentGateways(this IServiceCollection services, IConfiguration configuration, ProcessorSettings settings)
+    {
+        services.AddSingleton<PaymentGatewayRouter>();
+        return services;
+    }
+
+    public static IServiceCollection AddEmbeddedSandbox(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = new SandboxOptions();
+        configuration.GetSection(SandboxOptions.Section).Bind(options);
+        services.AddSingleton(options);
+        services.AddHostedService<EmbeddedSandbox>();
+        return services;
+    }
+}

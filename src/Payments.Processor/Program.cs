@@ -1,0 +1,2 @@
+var app = PaymentsApp.Build(args);
+await app.RunAsync();

@@ -1,0 +1,76 @@
+using MassTransit;
+using Payments.Gateways;
+using Payments.Processor.Api;
+using Payments.Processor.Payments;
+
+namespace Payments.Processor.Webhooks;
+
+/// <summary>
+/// POST /webhooks/{gateway}. A verified callback is evidence and moves the payment; an unsigned one is only a hint
+/// to inquire now; a forged one is refused. The answer comes as soon as the message is on the bus, and a callback
+/// that can't be handed on gets a 5xx so the gateway retries it.
+/// </summary>
+public static class GatewayWebhookEndpoints
+{
+    public static IEndpointRouteBuilder MapGatewayWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/webhooks/{gateway}", ReceiveCallback).WithTags("Webhooks");
+        return app;
+    }
+
+    private static async Task<IResult> ReceiveCallback(string gateway, HttpRequest request,
+        IEnumerable<IGatewayCallbackVerifier> verifiers, IChargeAttemptLedger ledger, IPublishEndpoint bus,
+        TimeProvider clock, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger("Payments.Webhooks");
+        var verifier = verifiers.FirstOrDefault(v => v.Gateway.Equals(gateway, StringComparison.OrdinalIgnoreCase));
+        if (verifier is null)
+            return PaymentsEndpoints.Problem(StatusCodes.Status404NotFound, "Unknown gateway", $"No callbacks are taken for '{gateway}'.");
+
+        var callback = await ReadCallback(request);
+        var verification = verifier.Verify(callback);
+        if (verification.Trust == CallbackTrust.Forged)
+        {
+            logger.LogWarning("{Gateway} callback refused: {Reason}", verifier.Gateway, verification.Reason);
+            return PaymentsEndpoints.Problem(StatusCodes.Status401Unauthorized, "Callback not verified", verification.Reason ?? "invalid signature");
+        }
+
+        var reference = verification.MerchantReference;
+        var attempt = reference is null ? null : await ledger.FindByReferenceAsync(verifier.Gateway, reference, request.HttpContext.RequestAborted);
+        if (attempt is null)
+        {
+            logger.LogWarning("{Gateway} callback for unknown reference {MerchantReference}", verifier.Gateway, reference);
+            return PaymentsEndpoints.Problem(StatusCodes.Status404NotFound, "Unknown payment",
+                $"No charge with reference '{reference}' was sent to {verifier.Gateway}.");
+        }
+
+        try
+        {
+            if (verification is { Trust: CallbackTrust.Verified, Report: { } report })
+            {
+                await bus.Publish(GatewayStatusReported.From(report, attempt.PaymentId, verifier.Gateway, TransitionCauses.Callback,
+                    finalCheck: false, clock.GetUtcNow()), request.HttpContext.RequestAborted);
+                logger.LogInformation("Payment {PaymentId}: verified {Gateway} callback says {Status}", attempt.PaymentId, verifier.Gateway, report.Status);
+                return Results.Ok(new { received = true, paymentId = attempt.PaymentId });
+            }
+
+            await bus.Publish(new InquirePaymentStatus(attempt.PaymentId, verifier.Gateway,
+                new GatewayPaymentReference(attempt.MerchantReference, null, attempt.AccountId), FinalCheck: false), request.HttpContext.RequestAborted);
+            logger.LogInformation("Payment {PaymentId}: unsigned {Gateway} callback, inquiring", attempt.PaymentId, verifier.Gateway);
+            return Results.Accepted(value: new { received = true, verified = false, action = "inquiring" });
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Payment {PaymentId}: {Gateway} callback could not be handed on", attempt.PaymentId, verifier.Gateway);
+            return PaymentsEndpoints.Problem(StatusCodes.Status503ServiceUnavailable, "Try again", "The callback could not be queued; retry it.");
+        }
+    }
+
+    private static async Task<GatewayCallbackRequest> ReadCallback(HttpRequest request)
+    {
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
+        var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        return new GatewayCallbackRequest(request.Method, $"{request.PathBase}{request.Path}{request.QueryString}", headers, body.ToArray());
+    }
+}
