@@ -4,6 +4,10 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 namespace Payments.Persistence.SqlServer;
 
 /// <summary>The one place the host and tests choose SQL Server for a Payments DbContext.</summary>
+/// <remarks>
+/// Projects that only reference this project see no EF SQL Server types at compile time (they are referenced by path,
+/// see SqlServerProvider.props), so the overloads without a configure callback are the ones they can call.
+/// </remarks>
 public static class SqlServerDatabase
 {
     /// <summary>The value of <c>Database.ProviderName</c> when a context runs on SQL Server.</summary>
@@ -12,27 +16,30 @@ public static class SqlServerDatabase
     /// <summary>
     /// Uses SQL Server with SQL authentication (Entra ID through MSAL and Always Encrypted with attestation are not
     /// available in this build; see src/Shims/Microsoft.SqlServer.Server/README.md).
-    /// No retrying execution strategy: the saga repository, outbox and scheduler open their own transactions,
-    /// which a retrying strategy refuses.
     /// </summary>
-    public static DbContextOptionsBuilder UsePaymentsSqlServer(
-        this DbContextOptionsBuilder builder,
-        string connectionString,
-        Action<SqlServerDbContextOptionsBuilder>? configure = null)
+    public static DbContextOptionsBuilder UsePaymentsSqlServer(this DbContextOptionsBuilder builder, string connectionString) =>
+        UsePaymentsSqlServer(builder, connectionString, configure: static _ => { });
+
+    public static DbContextOptionsBuilder<TContext> UsePaymentsSqlServer<TContext>(this DbContextOptionsBuilder<TContext> builder,
+        string connectionString)
+        where TContext : DbContext
+    {
+        UsePaymentsSqlServer((DbContextOptionsBuilder)builder, connectionString);
+        return builder;
+    }
+
+    /// <summary>
+    /// As <see cref="UsePaymentsSqlServer(DbContextOptionsBuilder, string)"/>, with provider settings. Leave out
+    /// <c>EnableRetryOnFailure</c>: the saga repository, outbox and scheduler open their own transactions, which a
+    /// retrying execution strategy refuses.
+    /// </summary>
+    public static DbContextOptionsBuilder UsePaymentsSqlServer(this DbContextOptionsBuilder builder, string connectionString,
+        Action<SqlServerDbContextOptionsBuilder> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentNullException.ThrowIfNull(configure);
 
-        return builder.UseSqlServer(connectionString, sql => configure?.Invoke(sql));
-    }
-
-    public static DbContextOptionsBuilder<TContext> UsePaymentsSqlServer<TContext>(
-        this DbContextOptionsBuilder<TContext> builder,
-        string connectionString,
-        Action<SqlServerDbContextOptionsBuilder>? configure = null)
-        where TContext : DbContext
-    {
-        UsePaymentsSqlServer((DbContextOptionsBuilder)builder, connectionString, configure);
-        return builder;
+        return builder.UseSqlServer(connectionString, configure);
     }
 }

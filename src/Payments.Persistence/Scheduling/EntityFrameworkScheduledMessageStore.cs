@@ -90,17 +90,15 @@ public sealed class EntityFrameworkScheduledMessageStore<TDbContext>(TDbContext 
             case PostgreSqlProvider:
             {
                 (string table, string dueAt) = TableAndDueAtColumn();
-                return Messages.FromSqlRaw(
-                    $"SELECT * FROM {table} WHERE {dueAt} <= {{0}} ORDER BY {dueAt} LIMIT {{1}} FOR UPDATE SKIP LOCKED",
-                    now, maxCount);
+                string sql = $"SELECT * FROM {table} WHERE {dueAt} <= {{0}} ORDER BY {dueAt} LIMIT {{1}} FOR UPDATE SKIP LOCKED";
+                return Messages.FromSqlRaw(sql, now, maxCount);
             }
 
             case SqlServerProvider:
             {
                 (string table, string dueAt) = TableAndDueAtColumn();
-                return Messages.FromSqlRaw(
-                    $"SELECT TOP ({{1}}) * FROM {table} WITH (UPDLOCK, READPAST, ROWLOCK) WHERE {dueAt} <= {{0}} ORDER BY {dueAt}",
-                    now, maxCount);
+                string sql = $"SELECT TOP ({{1}}) * FROM {table} WITH (UPDLOCK, READPAST, ROWLOCK) WHERE {dueAt} <= {{0}} ORDER BY {dueAt}";
+                return Messages.FromSqlRaw(sql, now, maxCount);
             }
 
             default:
@@ -109,6 +107,7 @@ public sealed class EntityFrameworkScheduledMessageStore<TDbContext>(TDbContext 
         }
     }
 
+    // Identifiers come from the EF model and are delimited by the provider; values go as parameters.
     private (string Table, string DueAt) TableAndDueAtColumn()
     {
         IEntityType entity = dbContext.Model.FindEntityType(typeof(ScheduledMessage))

@@ -11,20 +11,28 @@ public static class PaymentsMessaging
         services.AddMassTransit(x =>
         {
             x.DisableUsageTelemetry();
-            x.SetKebabCaseEndpointNameFormatter();
-
-            var saga = x.AddSagaStateMachine<PaymentStateMachine, PaymentState, PaymentStateMachineDefinition>();
-            x.AddConsumer<InquirePaymentStatusConsumer, GatewayConsumerDefinition<InquirePaymentStatusConsumer>>();
-            x.AddConsumer<CancelPaymentConsumer, GatewayConsumerDefinition<CancelPaymentConsumer>>();
-            saga.InMemoryRepository();
-
+            x.AddPaymentsSagaAndConsumers();
             x.UsingInMemory((context, cfg) =>
             {
-                cfg.UseDelayedMessageScheduler();
+                ConfigureBus(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });
         });
         return services;
+    }
+
+    public static void AddPaymentsSagaAndConsumers(this IBusRegistrationConfigurator x)
+    {
+        x.SetKebabCaseEndpointNameFormatter();
+        x.AddSagaStateMachine<PaymentStateMachine, PaymentState, PaymentStateMachineDefinition>()
+            .InMemoryRepository();
+        x.AddConsumer<InquirePaymentStatusConsumer, GatewayConsumerDefinition<InquirePaymentStatusConsumer>>();
+        x.AddConsumer<CancelPaymentConsumer, GatewayConsumerDefinition<CancelPaymentConsumer>>();
+    }
+
+    public static void ConfigureBus(IBusRegistrationContext context, IBusFactoryConfigurator cfg)
+    {
+        cfg.UseDelayedMessageScheduler();
     }
 
     /// <summary>Each endpoint's state changes and outgoing messages take effect together, or not at all.</summary>

@@ -32,6 +32,9 @@ public class PaymentState : SagaStateMachineInstance, ISagaVersion
     public string? FailureCode { get; set; }
     public string? FailureReason { get; set; }
 
+    /// <summary>When the charge call returned (or was found already sent). Null while the charge has not gone out.</summary>
+    public DateTimeOffset? ChargeSubmittedAt { get; set; }
+
     /// <summary>Set when the charge call's outcome was unknown (timeout, 5xx, SP005…): only inquiry can settle it.</summary>
     public DateTimeOffset? OutcomeUnknownSince { get; set; }
     public int InquiryAttempts { get; set; }

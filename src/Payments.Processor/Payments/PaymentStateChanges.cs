@@ -36,6 +36,7 @@ internal static class PaymentStateChanges
     public static void ApplyCharge(this PaymentState payment, ChargeResult result, DateTimeOffset now)
     {
         payment.LastChargeResult = result.Kind;
+        payment.ChargeSubmittedAt = now;
         payment.GatewayTransactionId = result.GatewayTransactionId ?? payment.GatewayTransactionId;
         payment.ProviderTransactionId = result.ProviderTransactionId ?? payment.ProviderTransactionId;
         payment.AuthorizationCode = result.AuthorizationCode ?? payment.AuthorizationCode;

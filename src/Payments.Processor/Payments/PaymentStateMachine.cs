@@ -45,12 +45,7 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
                 .Then(ctx => ctx.Saga.Accept(ctx.Message, Now()))
                 .IfElse(ctx => ctx.Saga.FailedValidation(),
                     invalid => invalid.TransitionTo(Failed),
-                    valid => valid
-                        .TransitionTo(Pending)
-                        .Activity(x => x.OfType<SubmitChargeActivity>())
-                        .If(ctx => ctx.Saga.LastChargeResult == ChargeResultKind.Accepted, accepted => accepted.TransitionTo(Processing))
-                        .If(ctx => ctx.Saga.LastChargeResult == ChargeResultKind.RedirectRequired, redirect => redirect.TransitionTo(Redirect))
-                        .If(ctx => ctx.Saga.LastChargeResult == ChargeResultKind.Declined, declined => declined.TransitionTo(Failed))));
+                    valid => SubmitCharge(valid.TransitionTo(Pending))));
 
         During(Pending, Redirect, Processing,
             When(StatusReported, r => r.Message.Status == GatewayPaymentStatus.Succeeded)
@@ -134,6 +129,12 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
 
         WhenEnter(Succeeded, Complete);
         WhenEnter(Failed, Complete);
+
+        EventActivityBinder<PaymentState, ChargeRequested> SubmitCharge(EventActivityBinder<PaymentState, ChargeRequested> binder) => binder
+            .Activity(x => x.OfType<SubmitChargeActivity>())
+            .If(ctx => ctx.Saga.LastChargeResult == ChargeResultKind.Accepted, accepted => accepted.TransitionTo(Processing))
+            .If(ctx => ctx.Saga.LastChargeResult == ChargeResultKind.RedirectRequired, redirect => redirect.TransitionTo(Redirect))
+            .If(ctx => ctx.Saga.LastChargeResult == ChargeResultKind.Declined, declined => declined.TransitionTo(Failed));
 
         EventActivityBinder<PaymentState> PollFromNow(EventActivityBinder<PaymentState> binder) => binder
             .Then(ctx => ctx.Saga.InquiryAttempts = 0)

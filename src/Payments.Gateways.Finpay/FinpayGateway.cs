@@ -1,0 +1,148 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Payments.Contracts;
+using Polly.Timeout;
+
+namespace Payments.Gateways.Finpay;
+
+/// <summary>
+/// Finpay behind the gateway port: one-click charges of stored cards and status checks. Response codes are read with
+/// <see cref="FinpayResponseCodeOptions"/> (2000000 accepted, 4xxxxxx declined, 5xxxxxx / 409xxxx / timeout / unreadable
+/// unknown). Finpay publishes no cancel API, so <see cref="CancelAsync"/> cancels nothing.
+/// </summary>
+public sealed class FinpayGateway(FinpayClient client, IOptions<FinpayOptions> options, ILogger<FinpayGateway> logger)
+    : IPaymentGateway
+{
+    private readonly FinpayResponseCodes _codes = new(options.Value.ResponseCodes);
+
+    public string Name => PaymentGateways.Finpay;
+
+    public async Task<ChargeResult> ChargeAsync(ChargeRequested charge, CancellationToken cancellationToken)
+    {
+        if (charge.StoredCard is not { } storedCard || string.IsNullOrWhiteSpace(storedCard.Token))
+        {
+            // Refused before anything is sent: Finpay charges stored cards only.
+            return new ChargeResult
+            {
+                Kind = ChargeResultKind.Declined,
+                ResponseCode = "no_stored_card",
+                ResponseMessage = "Finpay one-click payments need a stored card token.",
+            };
+        }
+
+        FinpayReply<FinpayPaymentData> reply;
+        try
+        {
+            reply = await client.PayAsync(FinpayPaymentRequest.From(charge, storedCard), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (TransportFailure(exception, cancellationToken) is { } failure)
+        {
+            logger.LogWarning("Finpay charge {Reference}: {Failure}; outcome unknown, to be settled by a status check",
+                charge.MerchantReference, failure);
+            return ChargeResult.Unknown(failure, "The charge may have reached Finpay; check its status before deciding.");
+        }
+
+        var result = MapCharge(reply);
+        logger.LogInformation("Finpay charge {Reference}: {Kind} {Code} {Message}",
+            charge.MerchantReference, result.Kind, result.ResponseCode, result.ResponseMessage);
+        return result;
+    }
+
+    public async Task<InquiryResult> InquireAsync(GatewayPaymentReference reference, CancellationToken cancellationToken)
+    {
+        FinpayReply<FinpayStatusData> reply;
+        try
+        {
+            // Finpay checks by order id (our merchant reference), whether or not its own payment id is known.
+            reply = await client.CheckAsync(reference.MerchantReference, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GatewayUnavailableException exception)
+        {
+            logger.LogWarning("Finpay status check {Reference}: unavailable", reference.MerchantReference);
+            return InquiryResult.Unknown("unavailable", exception.Message);
+        }
+        catch (Exception exception) when (TransportFailure(exception, cancellationToken) is { } failure)
+        {
+            logger.LogWarning("Finpay status check {Reference}: {Failure}", reference.MerchantReference, failure);
+            return InquiryResult.Unknown(failure, "Finpay could not be asked; ask again later.");
+        }
+
+        return MapStatus(reply);
+    }
+
+    public Task<CancelResult> CancelAsync(GatewayPaymentReference reference, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("Finpay payment {Reference} cannot be cancelled through the API: void or refund it in Finpay's dashboard",
+            reference.MerchantReference);
+        return Task.FromResult(new CancelResult
+        {
+            Cancelled = false,
+            ResponseCode = "unsupported",
+            ResponseMessage = "Finpay has no public cancel API",
+        });
+    }
+
+    internal ChargeResult MapCharge(FinpayReply<FinpayPaymentData> reply)
+    {
+        if (!reply.Readable)
+            return ChargeResult.Unknown($"http_{(int)reply.HttpStatus}", "Finpay's answer could not be read; check its status before deciding.");
+
+        var code = reply.ResponseCode!;
+        return _codes.Classify(code) switch
+        {
+            FinpayCodeMeaning.Success => new ChargeResult
+            {
+                Kind = ChargeResultKind.Accepted,
+                GatewayTransactionId = reply.Data?.Id,
+                ProviderTransactionId = reply.Data?.AcquirerTransactionId,
+                AuthorizationCode = reply.Data?.AuthorizationCode,
+                ResponseCode = code,
+                ResponseMessage = reply.ResponseMessage,
+            },
+            FinpayCodeMeaning.Declined => new ChargeResult
+            {
+                Kind = ChargeResultKind.Declined,
+                ResponseCode = code,
+                ResponseMessage = reply.ResponseMessage,
+            },
+            _ => ChargeResult.Unknown(code, reply.ResponseMessage ?? "Finpay's answer leaves the outcome open."),
+        };
+    }
+
+    internal InquiryResult MapStatus(FinpayReply<FinpayStatusData> reply)
+    {
+        if (_codes.MeansNotFound(reply.HttpStatus, reply.ResponseCode))
+            return new InquiryResult
+            {
+                Status = GatewayPaymentStatus.NotFound,
+                ResponseCode = reply.ResponseCode ?? $"http_{(int)reply.HttpStatus}",
+                ResponseMessage = reply.ResponseMessage,
+            };
+        if (!reply.Readable)
+            return InquiryResult.Unknown($"http_{(int)reply.HttpStatus}", "Finpay's answer could not be read.");
+        if (!_codes.IsSuccess(reply.ResponseCode) || reply.Data is null)
+            return InquiryResult.Unknown(reply.ResponseCode!, reply.ResponseMessage ?? "Finpay did not report a status.");
+
+        return new InquiryResult
+        {
+            Status = FinpayPaymentStatuses.ToGatewayStatus(reply.Data.Status),
+            GatewayTransactionId = reply.Data.Id,
+            AuthorizationCode = reply.Data.AuthorizationCode,
+            ResponseCode = reply.ResponseCode,
+            ResponseMessage = reply.Data.Status ?? reply.ResponseMessage,
+        };
+    }
+
+    /// <summary>A short, secret-free description of a failure after which the request may have reached Finpay; null for others.</summary>
+    private static string? TransportFailure(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        GatewayUnavailableException => null, // certainly not sent: the caller must see it
+        OperationCanceledException when cancellationToken.IsCancellationRequested => null, // our own shutdown
+        TimeoutRejectedException => "timeout",
+        HttpRequestException { InnerException: SocketException socket } => $"connection_{socket.SocketErrorCode}",
+        HttpRequestException http => http.HttpRequestError == HttpRequestError.Unknown ? "connection_error" : $"connection_{http.HttpRequestError}",
+        OperationCanceledException => "timeout",
+        _ => null,
+    };
+}

@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Payments.Persistence.Dialects;
+
+/// <summary>Picks the lock statements for a context from its EF provider, unless one was configured.</summary>
+public static class LockStatementProviders
+{
+    public static ILockStatementProvider Postgres { get; } = new PostgresLockStatementProvider();
+    public static ILockStatementProvider SqlServer { get; } = new SqlServerLockStatementProvider();
+
+    public static ILockStatementProvider For(DbContext context, ILockStatementProvider? configured = null)
+    {
+        if (configured != null)
+            return configured;
+
+        var providerName = context.Database.ProviderName ?? "";
+        if (providerName.Contains("Npgsql", StringComparison.OrdinalIgnoreCase))
+            return Postgres;
+        if (providerName.Contains("SqlServer", StringComparison.OrdinalIgnoreCase))
+            return SqlServer;
+
+        throw new NotSupportedException($"No lock statements for the EF provider '{providerName}'. "
+            + "Configure one with UsePostgres()/UseSqlServer() or set LockStatementProvider.");
+    }
+}

@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Payments.Persistence.Outbox;
+
+namespace Payments.Persistence.Dialects;
+
+/// <summary>
+/// Builds the lock statements from the EF model; providers only supply their locking syntax. Statements are
+/// cached per model, so a context type mapped to several schemas still gets the right names.
+/// </summary>
+public abstract class SqlLockStatementProvider : ILockStatementProvider
+{
+    readonly ConditionalWeakTable<IModel, ConcurrentDictionary<string, string>> _statements = new();
+
+    public string GetRowLockStatement<T>(DbContext context, params string[] keyProperties)
+        where T : class
+    {
+        return Cached(context, $"lock:{typeof(T).FullName}:{string.Join(",", keyProperties)}", () =>
+        {
+            var table = TableOf<T>(context);
+            var conditions = keyProperties.Select((property, index) => $"{table.Column(property)} = {{{index}}}");
+            return FormatRowLock(table.Name, string.Join(" AND ", conditions));
+        });
+    }
+
+    public string GetOutboxStateClaimStatement(DbContext context)
+    {
+        return Cached(context, "claim:outbox", () =>
+        {
+            var table = TableOf<OutboxState>(context);
+            return FormatClaim(table.Name,
+                $"{table.Column(nameof(OutboxState.Delivered))} IS NULL",
+                table.Column(nameof(OutboxState.Created)),
+                "{0}");
+        });
+    }
+
+    public string GetUndeliveredInboxStateClaimStatement(DbContext context)
+    {
+        return Cached(context, "claim:inbox", () =>
+        {
+            var table = TableOf<InboxState>(context);
+            var consumed = table.Column(nameof(InboxState.Consumed));
+            return FormatClaim(table.Name,
+                $"{table.Column(nameof(InboxState.Delivered))} IS NULL AND {consumed} IS NOT NULL AND {consumed} < {{0}}",
+                consumed,
+                "{1}");
+        });
+    }
+
+    /// <summary>A SELECT * of <paramref name="table" /> filtered by <paramref name="condition" />, locking the rows read.</summary>
+    protected abstract string FormatRowLock(string table, string condition);
+
+    /// <summary>
+    /// A SELECT * of at most <paramref name="limit" /> rows of <paramref name="table" /> ordered by
+    /// <paramref name="orderBy" />, locking the rows returned and skipping rows locked by others.
+    /// </summary>
+    protected abstract string FormatClaim(string table, string condition, string orderBy, string limit);
+
+    string Cached(DbContext context, string key, Func<string> create)
+    {
+        return _statements.GetOrCreateValue(context.Model).GetOrAdd(key, _ => create());
+    }
+
+    static MappedTable TableOf<T>(DbContext context)
+    {
+        var entityType = context.Model.FindEntityType(typeof(T))
+            ?? throw new InvalidOperationException($"{typeof(T).Name} is not part of {context.GetType().Name}'s model. "
+                + "Add it in OnModelCreating (see OutboxModelBuilderExtensions).");
+        var tableName = entityType.GetTableName()
+            ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped to a table.");
+        var schema = entityType.GetSchema();
+        var sql = context.GetService<ISqlGenerationHelper>();
+
+        return new MappedTable(sql.DelimitIdentifier(tableName, schema), entityType, StoreObjectIdentifier.Table(tableName, schema), sql);
+    }
+
+
+    readonly record struct MappedTable(string Name, IEntityType EntityType, StoreObjectIdentifier StoreObject, ISqlGenerationHelper Sql)
+    {
+        public string Column(string propertyName)
+        {
+            var property = EntityType.FindProperty(propertyName)
+                ?? throw new InvalidOperationException($"{EntityType.DisplayName()} has no property {propertyName}.");
+            var column = property.GetColumnName(StoreObject)
+                ?? throw new InvalidOperationException($"{EntityType.DisplayName()}.{propertyName} is not mapped to a column.");
+            return Sql.DelimitIdentifier(column);
+        }
+    }
+}

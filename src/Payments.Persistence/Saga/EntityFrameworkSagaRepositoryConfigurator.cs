@@ -1,0 +1,59 @@
+using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.Saga;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Payments.Persistence.Saga;
+
+public class EntityFrameworkSagaRepositoryConfigurator<TSaga> :
+    IEntityFrameworkSagaRepositoryConfigurator<TSaga>,
+    ISpecification
+    where TSaga : class, ISaga
+{
+    ConcurrencyMode _concurrencyMode = ConcurrencyMode.Optimistic;
+    Action<IServiceCollection>? _registerDbContextFactory;
+    Func<IQueryable<TSaga>, IQueryable<TSaga>>? _queryCustomization;
+
+    public ConcurrencyMode ConcurrencyMode
+    {
+        set => _concurrencyMode = value;
+    }
+
+    public void ExistingDbContext<TContext>()
+        where TContext : DbContext
+    {
+        _registerDbContextFactory = services =>
+            services.TryAddScoped<ISagaDbContextFactory<TSaga>, ContainerSagaDbContextFactory<TContext, TSaga>>();
+    }
+
+    public void CustomizeQuery(Func<IQueryable<TSaga>, IQueryable<TSaga>> queryCustomization)
+    {
+        _queryCustomization = queryCustomization;
+    }
+
+    public IEnumerable<ValidationResult> Validate()
+    {
+        if (_registerDbContextFactory == null)
+            yield return this.Failure("DbContext", "must be specified: call ExistingDbContext<TDbContext>()");
+
+        if (_concurrencyMode != ConcurrencyMode.Optimistic)
+        {
+            yield return this.Failure("ConcurrencyMode",
+                "only Optimistic is supported: map a row version in the saga's class map and retry ConcurrencyException on the endpoint");
+        }
+    }
+
+    public void Register(ISagaRepositoryRegistrationConfigurator<TSaga> configurator)
+    {
+        _registerDbContextFactory?.Invoke(configurator);
+
+        configurator.TryAddSingleton(new EntityFrameworkSagaRepositoryOptions<TSaga>(_queryCustomization));
+
+        configurator.RegisterLoadSagaRepository<TSaga, EntityFrameworkSagaRepositoryContextFactory<TSaga>>();
+        configurator.RegisterQuerySagaRepository<TSaga, EntityFrameworkSagaRepositoryContextFactory<TSaga>>();
+        configurator.RegisterSagaRepository<TSaga, DbContext, SagaConsumeContextFactory<DbContext, TSaga>,
+            EntityFrameworkSagaRepositoryContextFactory<TSaga>>();
+    }
+}

@@ -1,0 +1,61 @@
+
+namespace Payments.Sandbox.Finpay;
+
+/// <summary>What the charge endpoint answers: a code, the recorded entry (null when nothing was recorded), and whether to hang first.</summary>
+internal sealed record FinpayChargeAnswer(FinpayCode Code, FinpayLedgerEntry? Entry, bool HangFirst);
+
+/// <summary>The simulated issuer: turns a valid charge into a ledger entry by its token's outcome, and sends the callback.</summary>
+public sealed class FinpaySimulator(
+    FinpayTokenVault vault,
+    FinpayLedger ledger,
+    FinpayCallbackSender callbacks,
+    TimeProvider timeProvider,
+    ILogger<FinpaySimulator> logger)
+{
+    internal FinpayChargeAnswer Charge(FinpayChargeRequest request, FinpayCallbackFaults callbackFaults)
+    {
+        var card = vault.Find(request.Token) is { } found && found.ServesCustomer(request.CustomerId) ? found : null;
+        var outcome = card?.Outcome;
+        var charged = outcome is FinpayTokenOutcome.Success or FinpayTokenOutcome.TimeoutThenSuccess or FinpayTokenOutcome.ErrorThenSuccess;
+        var result = outcome switch
+        {
+            null => FinpayCode.InvalidCardToken,
+            FinpayTokenOutcome.Declined => FinpayCode.DoNotHonor,
+            FinpayTokenOutcome.InsufficientFunds => FinpayCode.InsufficientFunds,
+            _ => FinpayCode.Success,
+        };
+
+        var entry = new FinpayLedgerEntry(
+            request.OrderId,
+            FinpayWireFormat.NewPaymentId(),
+            request.CustomerId,
+            request.Amount,
+            request.Currency,
+            charged ? FinpayStatus.Paid : FinpayStatus.Failed,
+            result.Code,
+            result.Message,
+            charged ? FinpayWireFormat.Digits(6) : null,
+            card?.CardMasked ?? "",
+            timeProvider.GetUtcNow(),
+            PaymentRequests: 0,
+            CallbacksDelivered: 0,
+            CallbacksFailed: 0);
+
+        if (!ledger.TryAdd(entry))
+        {
+            logger.LogInformation("Finpay sandbox: order {OrderId} refused: order.id already used", request.OrderId);
+            return new FinpayChargeAnswer(FinpayCode.DuplicateOrderId, null, HangFirst: false);
+        }
+
+        logger.LogInformation("Finpay sandbox: charge {OrderId} {Card} {Amount} -> {Status} {Code}",
+            entry.OrderId, entry.CardMasked, entry.Amount, entry.Status, entry.ResponseCode);
+        callbacks.Send(entry, callbackFaults);
+
+        return outcome switch
+        {
+            FinpayTokenOutcome.TimeoutThenSuccess => new FinpayChargeAnswer(FinpayCode.Timeout, entry, HangFirst: true),
+            FinpayTokenOutcome.ErrorThenSuccess => new FinpayChargeAnswer(FinpayCode.Timeout, entry, HangFirst: false),
+            _ => new FinpayChargeAnswer(result, entry, HangFirst: false),
+        };
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Payments.Contracts;
+
+namespace Payments.Gateways.Finpay.Tests;
+
+/// <summary>The Finpay adapter as the processor wires it (AddFinpayGateway), optionally ending at a test handler instead of the network.</summary>
+internal sealed class FinpayServices : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    private FinpayServices(ServiceProvider provider) => _provider = provider;
+
+    public IServiceProvider Services => _provider;
+
+    public FinpayGateway Gateway => _provider.GetRequiredService<FinpayGateway>();
+
+    public FinpayCallbackVerifier Verifier => _provider.GetRequiredService<FinpayCallbackVerifier>();
+
+    public static FinpayServices Create(HttpMessageHandler? primary = null, IDictionary<string, string?>? settings = null)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                // Short enough for fast tests, long enough for a loaded 2-core machine.
+                ["Gateways:Finpay:Resilience:AttemptTimeout:Charge"] = "00:00:00.500",
+                ["Gateways:Finpay:Resilience:AttemptTimeout:Inquiry"] = "00:00:00.500",
+                ["Gateways:Finpay:Resilience:BaseDelay"] = "00:00:00.010",
+            })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
+            .Build();
+
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        services.AddFinpayGateway(configuration);
+        if (primary is not null)
+            services.AddHttpClient(FinpayClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => primary);
+        return new FinpayServices(services.BuildServiceProvider(validateScopes: true));
+    }
+
+    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+}
+
+internal static class Charges
+{
+    public static ChargeRequested OneClick(string reference, string token = "tok_success_visa", long amount = 150_000) => new()
+    {
+        PaymentId = Guid.NewGuid(),
+        MerchantReference = reference,
+        Amount = amount,
+        Currency = "IDR",
+        GoodsName = "Monthly plan",
+        Description = "Subscription renewal",
+        Customer = new Customer { Name = "Hajar Ismail", Email = "hajar@example.com", Phone = "+6281286288844" },
+        StoredCard = new StoredCard { Token = token, CustomerId = "cust-42" },
+    };
+
+    public static GatewayPaymentReference Reference(string merchantReference, string? gatewayTransactionId = null) =>
+        new(merchantReference, gatewayTransactionId, null);
+}

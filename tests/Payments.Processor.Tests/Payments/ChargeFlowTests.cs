@@ -1,0 +1,118 @@
+using Payments.Contracts;
+using Payments.Gateways;
+using Payments.Processor.Payments;
+using Payments.Processor.Tests.Support;
+using Xunit;
+
+namespace Payments.Processor.Tests.Payments;
+
+public sealed class ChargeFlowTests
+{
+    [Fact]
+    public async Task An_accepted_charge_moves_to_Processing_and_inquiry_success_completes_it_once()
+    {
+        await using var harness = await SagaHarness.Start();
+        var charge = Charges.Valid();
+
+        await harness.Send(charge);
+        var payment = await harness.WaitFor(charge.PaymentId, m => m.Processing);
+        Assert.Equal("99TX", payment.GatewayTransactionId);
+        Assert.Equal("411111******1111", payment.CardMasked);
+
+        await harness.Report(charge.PaymentId, GatewayPaymentStatus.Succeeded, TransitionCauses.Poll);
+        payment = await harness.WaitFor(charge.PaymentId, m => m.Succeeded);
+
+        var completed = await harness.Published<PaymentCompleted>(c => c.PaymentId == charge.PaymentId);
+        var done = Assert.Single(completed);
+        Assert.True(done.Succeeded);
+        Assert.Equal(PaymentStatuses.Succeeded, done.Status);
+        Assert.Equal(charge.Amount, done.Amount);
+        Assert.Equal(PaymentGateways.Singapay, done.Gateway);
+        Assert.Equal("123456", done.AuthorizationCode);
+        Assert.Equal(1, harness.Gateway.Charges);
+
+        var statuses = (await harness.Published<PaymentStatusChanged>(c => c.PaymentId == charge.PaymentId)).Select(s => s.Status);
+        Assert.Equal([PaymentStatuses.Pending, PaymentStatuses.Processing, PaymentStatuses.Succeeded], statuses);
+        Assert.Equal([PaymentStatuses.Pending, PaymentStatuses.Processing, PaymentStatuses.Succeeded], payment.Transitions.Select(t => t.To));
+        Assert.Equal([TransitionCauses.Command, TransitionCauses.GatewayResponse, TransitionCauses.Poll], payment.Transitions.Select(t => t.Cause));
+    }
+
+    [Fact]
+    public async Task A_3ds_charge_moves_to_Redirect_and_publishes_the_redirect_page()
+    {
+        await using var harness = await SagaHarness.Start(gateway: new ScriptedGateway { OnCharge = _ => ScriptedGateway.Redirect() });
+        var charge = Charges.Valid();
+
+        await harness.Send(charge);
+        var payment = await harness.WaitFor(charge.PaymentId, m => m.Redirect);
+
+        var redirect = Assert.Single(await harness.Published<PaymentRedirectRequired>(r => r.PaymentId == charge.PaymentId));
+        Assert.Contains("<form", redirect.RedirectHtml);
+        Assert.Equal(harness.Clock.GetUtcNow() + TimeSpan.FromMinutes(15), redirect.ExpiresAt);
+        Assert.Equal(redirect.ExpiresAt, payment.RedirectExpiresAt);
+
+        await harness.Report(charge.PaymentId, GatewayPaymentStatus.Processing);
+        await harness.WaitFor(charge.PaymentId, m => m.Processing);
+        await harness.Report(charge.PaymentId, GatewayPaymentStatus.Succeeded);
+        await harness.WaitFor(charge.PaymentId, m => m.Succeeded);
+        Assert.Single(await harness.Published<PaymentCompleted>(c => c.PaymentId == charge.PaymentId && c.Succeeded));
+    }
+
+    [Fact]
+    public async Task A_3ds_payment_can_succeed_straight_from_Redirect()
+    {
+        await using var harness = await SagaHarness.Start(gateway: new ScriptedGateway { OnCharge = _ => ScriptedGateway.Redirect() });
+        var charge = Charges.Valid();
+        await harness.Send(charge);
+        await harness.WaitFor(charge.PaymentId, m => m.Redirect);
+
+        await harness.Report(charge.PaymentId, GatewayPaymentStatus.Succeeded);
+
+        await harness.WaitFor(charge.PaymentId, m => m.Succeeded);
+    }
+
+    [Fact]
+    public async Task A_declined_charge_fails_with_the_gateway_code_and_completes_once()
+    {
+        await using var harness = await SagaHarness.Start(gateway: new ScriptedGateway { OnCharge = _ => ScriptedGateway.Declined() });
+        var charge = Charges.Valid();
+
+        await harness.Send(charge);
+        var payment = await harness.WaitFor(charge.PaymentId, m => m.Failed);
+
+        Assert.Equal("SP001", payment.FailureCode);
+        var completed = Assert.Single(await harness.Published<PaymentCompleted>(c => c.PaymentId == charge.PaymentId));
+        Assert.False(completed.Succeeded);
+        Assert.Equal("SP001", completed.FailureCode);
+        Assert.Equal("Payment declined by issuer", completed.FailureReason);
+    }
+
+    [Fact]
+    public async Task Failure_reported_while_processing_fails_the_payment()
+    {
+        await using var harness = await SagaHarness.Start();
+        var charge = Charges.Valid();
+        await harness.Send(charge);
+        await harness.WaitFor(charge.PaymentId, m => m.Processing);
+
+        await harness.Report(charge.PaymentId, GatewayPaymentStatus.Failed, code: "SP001");
+
+        var payment = await harness.WaitFor(charge.PaymentId, m => m.Failed);
+        Assert.Equal("SP001", payment.FailureCode);
+    }
+
+    [Fact]
+    public async Task A_stored_card_goes_to_Finpay()
+    {
+        var finpay = new ScriptedGateway(PaymentGateways.Finpay);
+        await using var harness = await SagaHarness.Start(gateway: finpay);
+        var charge = Charges.OneClick();
+
+        await harness.Send(charge);
+        var payment = await harness.WaitFor(charge.PaymentId, m => m.Processing);
+
+        Assert.Equal(PaymentGateways.Finpay, payment.Gateway);
+        Assert.Equal(1, finpay.Charges);
+        Assert.Null(payment.CardMasked is { } masked && masked != "411111******1111" ? masked : null);
+    }
+}

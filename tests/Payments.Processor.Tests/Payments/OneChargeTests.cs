@@ -1,0 +1,128 @@
+using Payments.Contracts;
+using Payments.Gateways;
+using Payments.Processor.Payments;
+using Payments.Processor.Tests.Support;
+using Xunit;
+
+namespace Payments.Processor.Tests.Payments;
+
+/// <summary>Rule 1: the charge request goes to the gateway at most once per PaymentId.</summary>
+public sealed class OneChargeTests
+{
+    [Fact]
+    public async Task A_duplicate_ChargeRequested_never_reaches_the_gateway_again()
+    {
+        await using var harness = await SagaHarness.Start();
+        var charge = Charges.Valid();
+
+        await harness.Send(charge);
+        await harness.WaitFor(charge.PaymentId, m => m.Processing);
+        await harness.Send(charge);
+        await harness.Send(charge with { Amount = 999_000 });
+        await harness.Bus.InactivityTask;
+
+        Assert.Equal(1, harness.Gateway.Charges);
+        var payment = await harness.WaitFor(charge.PaymentId, m => m.Processing);
+        Assert.Equal(charge.Amount, payment.Amount);
+        Assert.Equal(2, payment.Transitions.Count(t => t.Detail?.StartsWith("duplicate ChargeRequested") == true));
+    }
+
+    [Fact]
+    public async Task Concurrent_duplicates_charge_once()
+    {
+        await using var harness = await SagaHarness.Start();
+        var charge = Charges.Valid();
+
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => harness.Send(charge)));
+        await harness.WaitFor(charge.PaymentId, m => m.Processing);
+        await harness.Bus.InactivityTask;
+
+        Assert.Equal(1, harness.Gateway.Charges);
+        Assert.Single(await harness.Published<PaymentStatusChanged>(s => s.PaymentId == charge.PaymentId && s.Status == PaymentStatuses.Processing));
+    }
+
+    [Theory]
+    [InlineData("timeout")]
+    [InlineData("SP005")]
+    [InlineData("SP002")]
+    [InlineData("SP004")]
+    public async Task An_unknown_charge_outcome_stays_Pending_and_is_settled_by_inquiry_not_a_second_charge(string code)
+    {
+        var gateway = new ScriptedGateway { OnCharge = _ => ChargeResult.Unknown(code, "outcome unknown") };
+        await using var harness = await SagaHarness.Start(gateway: gateway);
+        var charge = Charges.Valid();
+
+        await harness.Send(charge);
+        var payment = await harness.WaitFor(charge.PaymentId, m => m.Pending);
+        Assert.NotNull(payment.OutcomeUnknownSince);
+
+        await harness.Report(charge.PaymentId, GatewayPaymentStatus.Succeeded, TransitionCauses.Poll);
+        await harness.WaitFor(charge.PaymentId, m => m.Succeeded);
+        Assert.Equal(1, gateway.Charges);
+    }
+
+    [Fact]
+    public async Task A_charge_already_in_the_ledger_is_inquired_not_resent()
+    {
+        // As after a crash between the gateway call and the saga's save: the ledger has the attempt, the store doesn't.
+        await using var harness = await SagaHarness.Start();
+        var charge = Charges.Valid();
+        var ledger = harness.Service<IChargeAttemptLedger>();
+        await ledger.TryBeginAsync(new ChargeAttempt(charge.PaymentId, PaymentGateways.Singapay, charge.MerchantReference, null,
+            harness.Clock.GetUtcNow()), CancellationToken.None);
+
+        await harness.Send(charge);
+
+        var payment = await harness.WaitFor(charge.PaymentId, m => m.Pending);
+        Assert.Equal(0, harness.Gateway.Charges);
+        Assert.NotNull(payment.OutcomeUnknownSince);
+    }
+
+    [Fact]
+    public async Task A_merchant_reference_used_by_another_payment_fails_without_a_charge()
+    {
+        await using var harness = await SagaHarness.Start();
+        var first = Charges.Valid();
+        var second = Charges.Valid() with { MerchantReference = first.MerchantReference };
+
+        await harness.Send(first);
+        await harness.WaitFor(first.PaymentId, m => m.Processing);
+        await harness.Send(second);
+
+        var payment = await harness.WaitFor(second.PaymentId, m => m.Failed);
+        Assert.Equal("duplicate_reference", payment.FailureCode);
+        Assert.Equal(1, harness.Gateway.Charges);
+    }
+
+    [Fact]
+    public async Task While_the_gateway_is_unavailable_the_saga_waits_then_charges_once()
+    {
+        var failures = 2;
+        var gateway = new ScriptedGateway
+        {
+            ThrowOnCharge = _ => Interlocked.Decrement(ref failures) >= 0 ? new GatewayUnavailableException("Singapay", "circuit open") : null,
+        };
+        await using var harness = await SagaHarness.Start(gateway: gateway);
+        var charge = Charges.Valid();
+
+        await harness.Send(charge);
+
+        await harness.WaitFor(charge.PaymentId, m => m.Processing);
+        Assert.Equal(1, gateway.Charges);
+    }
+
+    [Fact]
+    public async Task A_gateway_unavailable_through_every_retry_fails_the_payment_without_a_charge()
+    {
+        var gateway = new ScriptedGateway { ThrowOnCharge = _ => new GatewayUnavailableException("Singapay", "circuit open") };
+        await using var harness = await SagaHarness.Start(gateway: gateway);
+        var charge = Charges.Valid();
+
+        await harness.Send(charge);
+
+        var payment = await harness.WaitFor(charge.PaymentId, m => m.Failed);
+        Assert.Equal("gateway_unavailable", payment.FailureCode);
+        Assert.Equal(0, gateway.Charges);
+        Assert.Single(await harness.Published<PaymentCompleted>(c => c.PaymentId == charge.PaymentId && !c.Succeeded));
+    }
+}

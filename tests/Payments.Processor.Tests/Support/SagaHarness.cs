@@ -1,0 +1,108 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Payments.Contracts;
+using Payments.Gateways;
+using Payments.Processor.Hosting;
+using Payments.Processor.Payments;
+
+namespace Payments.Processor.Tests.Support;
+
+/// <summary>The shipped saga wiring on MassTransit's test harness, with a scripted gateway and a manual clock.</summary>
+public sealed class SagaHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    public ScriptedGateway Gateway { get; }
+    public ManualClock Clock { get; }
+    public ITestHarness Bus { get; }
+    public ISagaStateMachineTestHarness<PaymentStateMachine, PaymentState> Saga { get; }
+    public PaymentStateMachine Machine { get; }
+
+    private SagaHarness(ServiceProvider provider, ScriptedGateway gateway, ManualClock clock)
+    {
+        _provider = provider;
+        Gateway = gateway;
+        Clock = clock;
+        Bus = provider.GetRequiredService<ITestHarness>();
+        Saga = Bus.GetSagaStateMachineHarness<PaymentStateMachine, PaymentState>();
+        Machine = provider.GetRequiredService<PaymentStateMachine>();
+    }
+
+    public static async Task<SagaHarness> Start(Action<PaymentOptions>? options = null, ScriptedGateway? gateway = null)
+    {
+        gateway ??= new ScriptedGateway();
+        var other = new ScriptedGateway(gateway.Name == PaymentGateways.Finpay ? PaymentGateways.Singapay : PaymentGateways.Finpay);
+        var clock = new ManualClock();
+        var services = new ServiceCollection()
+            .AddLogging(l => l.AddProvider(NullLoggerProvider.Instance))
+            .AddSingleton<TimeProvider>(clock)
+            .AddSingleton<IPaymentGateway>(gateway)
+            .AddSingleton<IPaymentGateway>(other)
+            .AddSingleton<PaymentGatewayRouter>()
+            .AddSingleton<IChargeAttemptLedger, InMemoryChargeAttemptLedger>()
+            .AddScoped<SubmitChargeActivity>();
+        services.AddOptions<PaymentOptions>().Configure(o =>
+        {
+            o.RetryIntervals = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200)];
+            options?.Invoke(o);
+        });
+        services.AddMassTransitTestHarness(x =>
+        {
+            x.DisableUsageTelemetry();
+            x.AddPaymentsSagaAndConsumers();
+            x.UsingInMemory((context, cfg) =>
+            {
+                PaymentsMessaging.ConfigureBus(context, cfg);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        var provider = services.BuildServiceProvider(validateScopes: true);
+        var harness = new SagaHarness(provider, gateway, clock);
+        await harness.Bus.Start();
+        return harness;
+    }
+
+    public T Service<T>() where T : notnull => _provider.GetRequiredService<T>();
+
+    public Task Send(ChargeRequested charge) => Bus.Bus.Publish(charge);
+
+    public Task Report(Guid paymentId, GatewayPaymentStatus status, string source = TransitionCauses.Callback, bool finalCheck = false,
+        string? code = null) =>
+        Bus.Bus.Publish(new GatewayStatusReported
+        {
+            PaymentId = paymentId, Gateway = Gateway.Name, Source = source, Status = status, ResponseCode = code,
+            FinalCheck = finalCheck, ReportedAt = Clock.GetUtcNow(),
+        });
+
+    /// <summary>Waits until the payment is in <paramref name="state"/>; fails the test with its audit trail if not.</summary>
+    public async Task<PaymentState> WaitFor(Guid paymentId, Func<PaymentStateMachine, State> state, TimeSpan? timeout = null)
+    {
+        var expected = state(Machine).Name;
+        // The repository, not the harness's list of created instances: that list keeps instances a faulted consume discarded.
+        var repository = Service<ILoadSagaRepository<PaymentState>>();
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        PaymentState? payment;
+        while ((payment = await repository.Load(paymentId))?.CurrentState != expected && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        if (payment?.CurrentState != expected)
+            throw new Xunit.Sdk.XunitException(
+                $"Payment {paymentId} did not reach {expected}; it is {payment?.CurrentState ?? "absent"}. " +
+                string.Join(" | ", payment?.Transitions.Select(t => $"{t.From}->{t.To} ({t.Cause}: {t.Detail})") ?? []));
+        return payment;
+    }
+
+    public async Task<IReadOnlyList<T>> Published<T>(Func<T, bool> filter) where T : class
+    {
+        await Bus.InactivityTask;
+        return Bus.Published.Select<T>().Select(m => m.Context.Message).Where(filter).ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Bus.Stop();
+        await _provider.DisposeAsync();
+    }
+}

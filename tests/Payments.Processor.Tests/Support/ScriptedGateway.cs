@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using Payments.Contracts;
+using Payments.Gateways;
+
+namespace Payments.Processor.Tests.Support;
+
+/// <summary>
+/// A gateway double for state machine tests: answers charges and inquiries from a script and counts every call,
+/// so tests can prove a charge was sent once.
+/// </summary>
+public sealed class ScriptedGateway(string name = PaymentGateways.Singapay) : IPaymentGateway
+{
+    private readonly ConcurrentQueue<InquiryResult> _inquiries = new();
+    private int _charges;
+    private int _inquiryCalls;
+    private int _cancels;
+
+    public string Name { get; } = name;
+    public Func<ChargeRequested, ChargeResult> OnCharge { get; set; } = _ => Accepted();
+    public Func<ChargeRequested, Exception?> ThrowOnCharge { get; set; } = _ => null;
+    public InquiryResult DefaultInquiry { get; set; } = new() { Status = GatewayPaymentStatus.Processing };
+
+    public int Charges => _charges;
+    public int Inquiries => _inquiryCalls;
+    public int Cancels => _cancels;
+    public ConcurrentBag<ChargeRequested> Charged { get; } = [];
+
+    public void QueueInquiry(InquiryResult result) => _inquiries.Enqueue(result);
+
+    public Task<ChargeResult> ChargeAsync(ChargeRequested charge, CancellationToken cancellationToken)
+    {
+        if (ThrowOnCharge(charge) is { } exception)
+            throw exception;
+        Interlocked.Increment(ref _charges);
+        Charged.Add(charge);
+        return Task.FromResult(OnCharge(charge));
+    }
+
+    public Task<InquiryResult> InquireAsync(GatewayPaymentReference reference, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _inquiryCalls);
+        return Task.FromResult(_inquiries.TryDequeue(out var next) ? next : DefaultInquiry);
+    }
+
+    public Task<CancelResult> CancelAsync(GatewayPaymentReference reference, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _cancels);
+        return Task.FromResult(new CancelResult { Cancelled = true, CancelType = "void" });
+    }
+
+    public static ChargeResult Accepted() => new()
+    {
+        Kind = ChargeResultKind.Accepted, GatewayTransactionId = "99TX", AuthorizationCode = "123456",
+        CardMasked = "411111******1111", ResponseCode = "SP000",
+    };
+
+    public static ChargeResult Redirect() => new()
+    {
+        Kind = ChargeResultKind.RedirectRequired, GatewayTransactionId = "99TX3DS",
+        RedirectHtml = "<html><form id=f action='http://sandbox/3ds'></form></html>", PaymentUrl = "<html>…</html>", ResponseCode = "SP000",
+    };
+
+    public static ChargeResult Declined() => new()
+    {
+        Kind = ChargeResultKind.Declined, ResponseCode = "SP001", ResponseMessage = "Payment declined by issuer",
+    };
+}
