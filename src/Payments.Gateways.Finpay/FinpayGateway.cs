@@ -112,15 +112,17 @@ public sealed class FinpayGateway(FinpayClient client, IOptions<FinpayOptions> o
 
     internal InquiryResult MapStatus(FinpayReply<FinpayStatusData> reply)
     {
+        // An unreadable 404 (a wrong BaseUrl, a proxy's page) is not Finpay saying "no such order": NotFound would
+        // let the processor fail a payment that may exist.
+        if (!reply.Readable)
+            return InquiryResult.Unknown($"http_{(int)reply.HttpStatus}", "Finpay's answer could not be read.");
         if (_codes.MeansNotFound(reply.HttpStatus, reply.ResponseCode))
             return new InquiryResult
             {
                 Status = GatewayPaymentStatus.NotFound,
-                ResponseCode = reply.ResponseCode ?? $"http_{(int)reply.HttpStatus}",
+                ResponseCode = reply.ResponseCode,
                 ResponseMessage = reply.ResponseMessage,
             };
-        if (!reply.Readable)
-            return InquiryResult.Unknown($"http_{(int)reply.HttpStatus}", "Finpay's answer could not be read.");
         if (!_codes.IsSuccess(reply.ResponseCode) || reply.Data is null)
             return InquiryResult.Unknown(reply.ResponseCode!, reply.ResponseMessage ?? "Finpay did not report a status.");
 

@@ -44,7 +44,10 @@ public sealed class FinpayResponseCodeOptions
     /// </summary>
     public string OutcomeUnknownPrefixes { get; set; } = "5,409";
 
-    /// <summary>A status check answering one of these (or HTTP 404) means Finpay has no such order.</summary>
+    /// <summary>
+    /// A status check answering one of these, or HTTP 404 with a Finpay answer body, means Finpay has no such order.
+    /// A 404 whose body is not a Finpay answer (wrong BaseUrl, a proxy) stays unknown.
+    /// </summary>
     public string NotFoundPrefixes { get; set; } = "404";
 }
 

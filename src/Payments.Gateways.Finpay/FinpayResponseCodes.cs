@@ -29,6 +29,7 @@ internal sealed class FinpayResponseCodes(FinpayResponseCodeOptions options)
 
     public bool IsSuccess(string? responseCode) => responseCode == options.Success;
 
+    /// <summary>For a readable answer: Finpay says it has no such order.</summary>
     public bool MeansNotFound(HttpStatusCode status, string? responseCode) =>
         status == HttpStatusCode.NotFound || (responseCode is not null && StartsWithAny(responseCode, _notFound));
 

@@ -1,0 +1,99 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Payments.Persistence.Outbox;
+using Payments.Persistence.Tests.TestSaga;
+
+namespace Payments.Persistence.Tests.Infrastructure;
+
+/// <summary>
+/// The test saga and consumers on MassTransit's in-memory transport, with the EF saga repository, the
+/// transactional outbox (every endpoint) and the bus outbox on the test class's PostgreSQL database.
+/// The relay and inbox cleanup hosted services are off; tests drive them explicitly.
+/// </summary>
+public sealed class OutboxTestHost : IAsyncDisposable
+{
+    readonly ServiceProvider _provider;
+
+    OutboxTestHost(ServiceProvider provider)
+    {
+        _provider = provider;
+        Harness = provider.GetRequiredService<ITestHarness>();
+    }
+
+    public ITestHarness Harness { get; }
+
+    public IServiceProvider Services => _provider;
+
+    public ManualTimeProvider Clock => (ManualTimeProvider)_provider.GetRequiredService<TimeProvider>();
+
+    public RaceGate RaceGate => _provider.GetRequiredService<RaceGate>();
+
+    public DeliveryLog Deliveries => _provider.GetRequiredService<DeliveryLog>();
+
+    public BusOutboxDeliveryService<TestDbContext> Relay => _provider.GetRequiredService<BusOutboxDeliveryService<TestDbContext>>();
+
+    public static async Task<OutboxTestHost> StartAsync(PostgresDatabase database, Action<IEntityFrameworkOutboxConfigurator>? configureOutbox = null)
+    {
+        var services = new ServiceCollection();
+
+        services.AddDbContext<TestDbContext>(options => options.UseNpgsql(database.ConnectionString));
+        services.AddSingleton<TimeProvider>(new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero)));
+        services.AddSingleton<RaceGate>();
+        services.AddSingleton<DeliveryLog>();
+
+        services.AddMassTransitTestHarness(x =>
+        {
+            x.DisableUsageTelemetry();
+
+            x.AddEntityFrameworkOutbox<TestDbContext>(outbox =>
+            {
+                outbox.UsePostgres();
+                outbox.UseBusOutbox();
+                outbox.DisableDeliveryService();
+                outbox.DisableInboxCleanupService();
+                configureOutbox?.Invoke(outbox);
+            });
+
+            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                endpoint.ConcurrentMessageLimit = 16;
+                endpoint.UseSagaConcurrencyRetry();
+                endpoint.UseEntityFrameworkOutbox<TestDbContext>(context);
+            });
+
+            x.AddSagaStateMachine<TestSagaStateMachine, TestSagaState>()
+                .EntityFrameworkRepository(repository => repository.ExistingDbContext<TestDbContext>());
+            x.AddConsumer<LedgerConsumer>();
+            x.AddConsumer<DeliveryLogConsumer>();
+        });
+
+        var provider = services.BuildServiceProvider(true);
+        var host = new OutboxTestHost(provider);
+        await host.Harness.Start();
+        return host;
+    }
+
+    public async Task Send<T>(T message, Guid? messageId = null)
+        where T : class
+    {
+        await Harness.Bus.Publish(message, context =>
+        {
+            if (messageId.HasValue)
+                context.MessageId = messageId;
+        });
+    }
+
+    public async Task<TResult> Query<TResult>(Func<TestDbContext, Task<TResult>> query)
+    {
+        await using var scope = _provider.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<TestDbContext>());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Harness.Stop();
+        await _provider.DisposeAsync();
+    }
+}

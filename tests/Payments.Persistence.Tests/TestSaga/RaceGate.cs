@@ -1,0 +1,31 @@
+namespace Payments.Persistence.Tests.TestSaga;
+
+/// <summary>
+/// Makes a race deterministic: the first <c>parties</c> arrivals wait for each other (each has already loaded the
+/// saga, none has saved), later arrivals (the retries) pass straight through.
+/// </summary>
+public sealed class RaceGate
+{
+    readonly TaskCompletionSource _allArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    int _arrivals;
+    int _parties;
+
+    public int Arrivals => Volatile.Read(ref _arrivals);
+
+    public void Expect(int parties)
+    {
+        _parties = parties;
+    }
+
+    public async Task Arrive(CancellationToken cancellationToken)
+    {
+        var arrival = Interlocked.Increment(ref _arrivals);
+        if (arrival > _parties)
+            return;
+
+        if (arrival == _parties)
+            _allArrived.TrySetResult();
+
+        await _allArrived.Task.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
+    }
+}
