@@ -1,4 +1,6 @@
 using Payments.Gateways;
+using Payments.Gateways.Finpay;
+using Payments.Gateways.Singapay;
 using Payments.Processor.Api;
 using Payments.Processor.Hosting;
 using Payments.Processor.Payments;
@@ -13,6 +15,8 @@ public static class PaymentsApp
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         var settings = ProcessorSettings.Read(builder.Configuration);
+        if (settings.EmbeddedSandbox)
+            builder.Configuration.PointGatewaysAtEmbeddedSandbox();
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -50,8 +54,22 @@ internal static class ProcessorServiceCollectionExtensions
 
     public static IServiceCollection AddPaymentGateways(this IServiceCollection services, IConfiguration configuration, ProcessorSettings settings)
     {
+        services.AddSingapayGateway(configuration);
+        services.AddFinpayGateway(configuration);
         services.AddSingleton<PaymentGatewayRouter>();
         return services;
+    }
+
+    /// <summary>Unless a gateway's BaseUrl is configured, it is the in-process sandbox's.</summary>
+    public static void PointGatewaysAtEmbeddedSandbox(this ConfigurationManager configuration)
+    {
+        var sandbox = (configuration["Sandbox:Url"] is { Length: > 0 } url ? url : new SandboxOptions().Url).TrimEnd('/');
+        var defaults = new Dictionary<string, string?>();
+        if (string.IsNullOrWhiteSpace(configuration["Gateways:Singapay:BaseUrl"]))
+            defaults["Gateways:Singapay:BaseUrl"] = $"{sandbox}/singapay";
+        if (string.IsNullOrWhiteSpace(configuration["Gateways:Finpay:BaseUrl"]))
+            defaults["Gateways:Finpay:BaseUrl"] = $"{sandbox}/finpay";
+        configuration.AddInMemoryCollection(defaults);
     }
 
     public static IServiceCollection AddEmbeddedSandbox(this IServiceCollection services, IConfiguration configuration)

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs every test on real services: installs rabbitmq-server if missing, starts a throwaway RabbitMQ node and
+# PostgreSQL cluster on loopback ports of their own, runs the whole solution's tests, and stops both, on failure too.
+# Ends with one line of totals taken from the test results: "N passed, N failed, N skipped".
+#
+#   infra/test.sh                       # everything
+#   infra/test.sh --filter "FullyQualifiedName~Saga"   # extra arguments go to dotnet test
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root="$(pwd)"
+services="$root/infra/test-services"
+results="$(mktemp -d /tmp/payments-test-results.XXXXXX)"
+
+cleanup() {
+  "$services/rabbitmq.sh" stop 2>/dev/null || true
+  "$services/postgres.sh" stop 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+start_services() {
+  local pg rabbit
+  pg="$("$services/postgres.sh" start)" || { echo "test.sh: PostgreSQL did not start" >&2; return 1; }
+  eval "$pg"
+  rabbit="$("$services/rabbitmq.sh" start)" || { echo "test.sh: RabbitMQ did not start" >&2; return 1; }
+  eval "$rabbit"
+  export PAYMENTS_TEST_POSTGRES PAYMENTS_TEST_RABBITMQ
+}
+
+totals() {
+  # Sums the <Counters> of every TRX file: the test results themselves, not dotnet test's console summary.
+  local passed=0 failed=0 skipped=0 file line
+  for file in "$results"/*.trx; do
+    [[ -f "$file" ]] || continue
+    line="$(grep -o '<Counters [^>]*>' "$file" | head -1)"
+    get() { echo "$line" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+    passed=$((passed + $(get passed)))
+    failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+    skipped=$((skipped + $(get notExecuted)))
+  done
+  echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+}
+
+if ! start_services; then
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
+dotnet build "$root/Payments.sln" -c Release -v quiet -nologo
+build_status=$?
+if [[ $build_status -ne 0 ]]; then
+  echo "test.sh: the build failed" >&2
+  echo "0 passed, 1 failed, 0 skipped"
+  exit $build_status
+fi
+
+dotnet test "$root/Payments.sln" -c Release --no-build --logger "trx" --results-directory "$results" "$@"
+status=$?
+summary="$(totals)"
+echo "$summary"
+if [[ $status -eq 0 && "$summary" == 0\ passed* ]]; then
+  echo "test.sh: no test ran" >&2
+  exit 1
+fi
+exit $status
