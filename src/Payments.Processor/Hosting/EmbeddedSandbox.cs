@@ -8,14 +8,23 @@ namespace Payments.Processor.Hosting;
 /// On embedded defaults, runs the gateway sandbox on its own port inside the processor's process, and points its
 /// callbacks at this processor's webhooks.
 /// </summary>
-public sealed class EmbeddedSandbox(SandboxOptions options, IServer server, IHostApplicationLifetime lifetime,
-    ILogger<EmbeddedSandbox> logger) : IHostedService, IAsyncDisposable
+public sealed class EmbeddedSandbox(SandboxOptions options, IConfiguration configuration, IServer server,
+    IHostApplicationLifetime lifetime, ILogger<EmbeddedSandbox> logger) : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
 
+    /// <summary>The sandbox's own services (its ledgers, for instance); null before it starts.</summary>
+    public IServiceProvider? Services => _app?.Services;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _app = SandboxApp.Build([], o =>
+        // The sandbox reads its own settings (simulation delays, credentials) from the processor's "Sandbox" section.
+        var sandboxSettings = configuration.GetSection(SandboxOptions.Section).AsEnumerable()
+            .Where(setting => setting.Value is not null)
+            .Select(setting => $"--{setting.Key}={setting.Value}")
+            .Append("--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning")
+            .ToArray();
+        _app = SandboxApp.Build(sandboxSettings, o =>
         {
             o.Url = options.Url;
             o.Singapay = options.Singapay;

@@ -86,6 +86,23 @@ internal static class PaymentStateChanges
         payment.NextCause = new(report.Source, $"charge not found at {payment.Gateway} since {payment.OutcomeUnknownSince:O}");
     }
 
+    /// <summary>Something the gateway said that moves nothing yet, such as an unknown charge outcome: kept in the audit trail.</summary>
+    public static void RecordNote(this PaymentState payment, DateTimeOffset now)
+    {
+        var cause = payment.NextCause ?? new TransitionCause(TransitionCauses.Command, null);
+        payment.NextCause = null;
+        payment.Transitions.Add(new PaymentTransition
+        {
+            Sequence = payment.Transitions.Count + 1,
+            At = now,
+            From = payment.CurrentState,
+            To = payment.CurrentState,
+            Cause = cause.Cause,
+            Detail = cause.Detail,
+        });
+        payment.UpdatedAt = now;
+    }
+
     /// <summary>A second ChargeRequested for this payment: kept in the audit trail, never sent to the gateway.</summary>
     public static void RecordDuplicate(this PaymentState payment, DateTimeOffset now) =>
         payment.Transitions.Add(new PaymentTransition

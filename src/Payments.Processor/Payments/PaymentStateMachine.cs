@@ -134,7 +134,8 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
             .Activity(x => x.OfType<SubmitChargeActivity>())
             .If(ctx => ctx.Saga.LastChargeResult == ChargeResultKind.Accepted, accepted => accepted.TransitionTo(Processing))
             .If(ctx => ctx.Saga.LastChargeResult == ChargeResultKind.RedirectRequired, redirect => redirect.TransitionTo(Redirect))
-            .If(ctx => ctx.Saga.LastChargeResult == ChargeResultKind.Declined, declined => declined.TransitionTo(Failed));
+            .If(ctx => ctx.Saga.LastChargeResult == ChargeResultKind.Declined, declined => declined.TransitionTo(Failed))
+            .If(ctx => ctx.Saga.LastChargeResult == ChargeResultKind.OutcomeUnknown, unknown => unknown.Then(ctx => ctx.Saga.RecordNote(Now())));
 
         EventActivityBinder<PaymentState> PollFromNow(EventActivityBinder<PaymentState> binder) => binder
             .Then(ctx => ctx.Saga.InquiryAttempts = 0)

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Payments.Processor.Tests.Support;
+using Payments.Sandbox.Singapay;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Payments.Processor.Tests.Api;
+
+/// <summary>Each sandbox test card reaches its documented final state through POST and GET /payments.</summary>
+public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixture<EmbeddedProcessor>
+{
+    [Fact]
+    public async Task The_success_card_succeeds()
+    {
+        var id = await processor.Charge(Charges.Valid("4111111111111111"));
+
+        var payment = await processor.WaitForStatus(id, "Succeeded");
+
+        Assert.Equal("Singapay", payment.GetProperty("gateway").GetString());
+        Assert.Equal("411111******1111", payment.GetProperty("cardMasked").GetString());
+        Assert.False(string.IsNullOrEmpty(payment.GetProperty("gatewayTransactionId").GetString()));
+        Assert.Equal(["Pending", "Processing", "Succeeded"], Statuses(payment));
+    }
+
+    [Fact]
+    public async Task The_3ds_card_waits_in_Redirect_until_the_customer_confirms_on_the_redirect_page()
+    {
+        var id = await processor.Charge(Charges.Valid("4000000000003220"));
+        var payment = await processor.WaitForStatus(id, "Redirect");
+        var pageUrl = payment.GetProperty("redirect").GetProperty("pageUrl").GetString()!;
+
+        // What a browser does: open our redirect page, follow its auto-submitting form, press Confirm.
+        using var browser = new HttpClient();
+        var redirectPage = await browser.GetStringAsync(pageUrl, TestContext.Current.CancellationToken);
+        var action = WebUtility.HtmlDecode(Regex.Match(redirectPage, "action=\"([^\"]+)\"").Groups[1].Value);
+        var threeDsPage = await browser.GetAsync(action, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, threeDsPage.StatusCode);
+        Assert.Contains("Confirm", await threeDsPage.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var confirm = await browser.PostAsync(action, new FormUrlEncodedContent([new("action", "confirm")]), TestContext.Current.CancellationToken);
+        Assert.True(confirm.IsSuccessStatusCode, $"confirm answered {confirm.StatusCode}");
+
+        payment = await processor.WaitForStatus(id, "Succeeded");
+        Assert.Equal("Redirect", Statuses(payment)[1]);
+    }
+
+    [Fact]
+    public async Task The_3ds_card_fails_when_the_customer_cancels()
+    {
+        var id = await processor.Charge(Charges.Valid("4000000000003220"));
+        var payment = await processor.WaitForStatus(id, "Redirect");
+        var pageUrl = payment.GetProperty("redirect").GetProperty("pageUrl").GetString()!;
+        using var browser = new HttpClient();
+        var action = WebUtility.HtmlDecode(Regex.Match(await browser.GetStringAsync(pageUrl, TestContext.Current.CancellationToken),
+            "action=\"([^\"]+)\"").Groups[1].Value);
+
+        await browser.PostAsync(action, new FormUrlEncodedContent([new("action", "cancel")]), TestContext.Current.CancellationToken);
+
+        await processor.WaitForStatus(id, "Failed");
+    }
+
+    [Fact]
+    public async Task The_declined_card_fails_with_SP001()
+    {
+        var id = await processor.Charge(Charges.Valid("4000000000000002"));
+
+        var payment = await processor.WaitForStatus(id, "Failed");
+
+        Assert.Equal("SP001", payment.GetProperty("failureCode").GetString());
+        Assert.Equal(["Pending", "Failed"], Statuses(payment));
+    }
+
+    [Fact]
+    public async Task The_upstream_timeout_card_stays_Pending_and_inquiry_finds_it_succeeded_without_a_second_charge()
+    {
+        var charge = Charges.Valid("4000000000000119");
+        var id = await processor.Charge(charge);
+
+        var payment = await processor.WaitForStatus(id, "Succeeded");
+
+        Assert.Equal(["Pending", "Succeeded"], Statuses(payment));
+        Assert.Contains(payment.GetProperty("transitions").EnumerateArray(), t => t.GetProperty("detail").GetString()!.Contains("OutcomeUnknown: SP005"));
+        Assert.Equal(1, processor.Sandbox<SingapayLedger>().ChargesFor(charge.MerchantReference));
+    }
+
+    [Fact]
+    public async Task The_stored_card_token_succeeds_at_Finpay()
+    {
+        var id = await processor.Charge(Charges.OneClick("tok_success_visa"));
+
+        var payment = await processor.WaitForStatus(id, "Succeeded");
+
+        Assert.Equal("Finpay", payment.GetProperty("gateway").GetString());
+    }
+
+    [Fact]
+    public async Task The_declined_stored_card_fails_at_Finpay()
+    {
+        var id = await processor.Charge(Charges.OneClick("tok_declined"));
+
+        var payment = await processor.WaitForStatus(id, "Failed");
+
+        Assert.Equal("4030005", payment.GetProperty("failureCode").GetString());
+    }
+
+    [Fact]
+    public async Task An_invalid_charge_fails_with_a_reason_naming_the_field()
+    {
+        var id = await processor.Charge(Charges.Valid() with { Customer = Charges.Valid().Customer with { Country = "IDN" } });
+
+        var payment = await processor.WaitForStatus(id, "Failed");
+
+        Assert.Equal("validation", payment.GetProperty("failureCode").GetString());
+        Assert.StartsWith("Customer.Country:", payment.GetProperty("failureReason").GetString());
+    }
+
+    private static string[] Statuses(JsonElement payment) =>
+        payment.GetProperty("transitions").EnumerateArray()
+            .Where(t => t.GetProperty("from").GetString() != t.GetProperty("to").GetString())
+            .Select(t => t.GetProperty("to").GetString()!).ToArray();
+}

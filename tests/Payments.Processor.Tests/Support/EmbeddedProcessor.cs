@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Payments.Contracts;
+using Payments.Sandbox;
+using Xunit;
+
+namespace Payments.Processor.Tests.Support;
+
+/// <summary>
+/// The processor exactly as `dotnet run` starts it on embedded defaults (in-memory bus and store, sandbox
+/// in-process), on free loopback ports, driven over real HTTP.
+/// </summary>
+public sealed class EmbeddedProcessor : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public HttpClient Http { get; private set; } = null!;
+    public Uri Address { get; private set; } = null!;
+    public Uri SandboxAddress { get; private set; } = null!;
+    public IServiceProvider Services => _app!.Services;
+    public List<string> LogLines { get; } = [];
+
+    /// <summary>Extra configuration, applied before the processor reads it.</summary>
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["Payments:InquiryBackoff:0"] = "00:00:00.200",
+        ["Payments:InquiryBackoff:1"] = "00:00:00.500",
+        ["Payments:InquiryBackoff:2"] = "00:00:01",
+    };
+
+    public async ValueTask InitializeAsync()
+    {
+        var sandboxPort = FreePort();
+        Settings["Urls"] = "http://127.0.0.1:0";
+        Settings["Sandbox:Url"] = $"http://127.0.0.1:{sandboxPort}";
+        _app = PaymentsApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(Settings);
+            builder.Logging.AddProvider(new ListLoggerProvider(LogLines));
+        });
+        await _app.StartAsync(TestContext.Current.CancellationToken);
+        Address = _app.BoundAddress();
+        SandboxAddress = new Uri($"http://127.0.0.1:{sandboxPort}");
+        Http = new HttpClient { BaseAddress = Address };
+    }
+
+    /// <summary>A service of the in-process sandbox, e.g. its ledger of charges.</summary>
+    public T Sandbox<T>() where T : notnull =>
+        Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<global::Payments.Processor.Hosting.EmbeddedSandbox>()
+            .Single().Services!.GetRequiredService<T>();
+
+    public async Task<Guid> Charge(ChargeRequested charge)
+    {
+        var response = await Http.PostAsJsonAsync("/payments", charge, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var id = body.GetProperty("paymentId").GetGuid();
+        Assert.Equal($"/payments/{id}", response.Headers.Location?.OriginalString);
+        return id;
+    }
+
+    public async Task<JsonElement> Get(Guid paymentId)
+    {
+        var response = await Http.GetAsync($"/payments/{paymentId}", TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Polls GET /payments/{id} until it reports <paramref name="status"/>.</summary>
+    public async Task<JsonElement> WaitForStatus(Guid paymentId, string status, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        JsonElement payment = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            var response = await Http.GetAsync($"/payments/{paymentId}", TestContext.Current.CancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                payment = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+                if (payment.GetProperty("status").GetString() == status)
+                    return payment;
+            }
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+        throw new Xunit.Sdk.XunitException($"Payment {paymentId} did not reach {status}: {payment}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Keeps every formatted log line (with exceptions and scopes), so tests can search them for card data.</summary>
+public sealed class ListLoggerProvider(List<string> lines) : ILoggerProvider, ISupportExternalScope
+{
+    private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
+
+    public ILogger CreateLogger(string categoryName) => new ListLogger(categoryName, lines, () => _scopes);
+
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+    public void Dispose() { }
+
+    private sealed class ListLogger(string category, List<string> lines, Func<IExternalScopeProvider> scopes) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => scopes().Push(state);
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var scope = new List<string>();
+            scopes().ForEachScope((s, list) => list.Add(s?.ToString() ?? ""), scope);
+            var line = $"{logLevel} {category}: {formatter(state, exception)} {exception} {string.Join(" ", scope)}";
+            lock (lines)
+                lines.Add(line);
+        }
+    }
+}
