@@ -46,7 +46,6 @@ internal static class ProcessorServiceCollectionExtensions
     public static IServiceCollection AddPaymentSaga(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PaymentOptions>().Bind(configuration.GetSection(PaymentOptions.Section));
-        services.AddSingleton<IChargeAttemptLedger, InMemoryChargeAttemptLedger>();
         services.AddScoped<SubmitChargeActivity>();
         services.AddScoped<PaymentQueries>();
         return services;
@@ -56,7 +55,7 @@ internal static class ProcessorServiceCollectionExtensions
     {
         services.AddSingapayGateway(configuration);
         services.AddFinpayGateway(configuration);
-        services.AddSingleton<PaymentGatewayRouter>();
+        services.AddScoped<PaymentGatewayRouter>();
         return services;
     }
 

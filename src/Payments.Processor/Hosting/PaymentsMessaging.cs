@@ -1,5 +1,10 @@
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Payments.Persistence;
+using Payments.Persistence.Scheduling;
+using Payments.Persistence.SqlServer;
 using Payments.Processor.Payments;
+using Payments.Processor.Persistence;
 
 namespace Payments.Processor.Hosting;
 
@@ -8,37 +13,111 @@ public static class PaymentsMessaging
 {
     public static IServiceCollection AddPaymentsMessaging(this IServiceCollection services, ProcessorSettings settings)
     {
+        services.AddPaymentsStores(settings);
         services.AddMassTransit(x =>
         {
             x.DisableUsageTelemetry();
-            x.AddPaymentsSagaAndConsumers();
-            x.UsingInMemory((context, cfg) =>
+            x.AddPaymentsBus(settings);
+            if (settings.RabbitMq is { } rabbit)
             {
-                ConfigureBus(context, cfg);
-                cfg.ConfigureEndpoints(context);
-            });
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h =>
+                    {
+                        h.Username(rabbit.Username);
+                        h.Password(rabbit.Password);
+                    });
+                    ConfigureBus(context, cfg);
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                x.UsingInMemory((context, cfg) =>
+                {
+                    ConfigureBus(context, cfg);
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
         });
         return services;
     }
 
-    public static void AddPaymentsSagaAndConsumers(this IBusRegistrationConfigurator x)
+    /// <summary>Where payments, the ledger and scheduled messages are kept: the database, or process memory.</summary>
+    public static IServiceCollection AddPaymentsStores(this IServiceCollection services, ProcessorSettings settings)
+    {
+        if (settings.Database == DatabaseProvider.InMemory)
+        {
+            services.AddSingleton<IChargeAttemptLedger, InMemoryChargeAttemptLedger>();
+            services.AddDurableScheduling(o => o.UseInMemory());
+            return services;
+        }
+
+        services.AddDbContext<PaymentsDbContext>(db => UseProvider(db, settings), optionsLifetime: ServiceLifetime.Singleton);
+        services.AddDbContextFactory<PaymentsDbContext>(db => UseProvider(db, settings));
+        services.AddSingleton<IChargeAttemptLedger, EntityFrameworkChargeAttemptLedger>();
+        services.AddDurableScheduling(o => o.UseEntityFramework<PaymentsDbContext>());
+        return services;
+    }
+
+    internal static void UseProvider(DbContextOptionsBuilder db, ProcessorSettings settings)
+    {
+        switch (settings.Database)
+        {
+            case DatabaseProvider.PostgreSql:
+                db.UseNpgsql(settings.ConnectionString);
+                break;
+            case DatabaseProvider.SqlServer:
+                db.UsePaymentsSqlServer(settings.ConnectionString!);
+                break;
+            default:
+                throw new InvalidSettingException("Database:Provider", $"{settings.Database} has no database");
+        }
+    }
+
+    public static void AddPaymentsBus(this IBusRegistrationConfigurator x, ProcessorSettings settings)
     {
         x.SetKebabCaseEndpointNameFormatter();
-        x.AddSagaStateMachine<PaymentStateMachine, PaymentState, PaymentStateMachineDefinition>()
-            .InMemoryRepository();
+        var saga = x.AddSagaStateMachine<PaymentStateMachine, PaymentState, PaymentStateMachineDefinition>();
         x.AddConsumer<InquirePaymentStatusConsumer, GatewayConsumerDefinition<InquirePaymentStatusConsumer>>();
         x.AddConsumer<CancelPaymentConsumer, GatewayConsumerDefinition<CancelPaymentConsumer>>();
+        x.AddDurableMessageScheduler();
+
+        if (settings.Database == DatabaseProvider.InMemory)
+        {
+            saga.InMemoryRepository();
+            return;
+        }
+
+        saga.EntityFrameworkRepository(r => r.ExistingDbContext<PaymentsDbContext>());
+        x.AddEntityFrameworkOutbox<PaymentsDbContext>(o =>
+        {
+            if (settings.Database == DatabaseProvider.SqlServer)
+                o.UseSqlServer();
+            else
+                o.UsePostgres();
+            o.QueryDelay = TimeSpan.FromSeconds(1);
+        });
     }
 
     public static void ConfigureBus(IBusRegistrationContext context, IBusFactoryConfigurator cfg)
     {
-        cfg.UseDelayedMessageScheduler();
+        cfg.UseDurableMessageScheduler(context);
     }
 
     /// <summary>Each endpoint's state changes and outgoing messages take effect together, or not at all.</summary>
     internal static void ConfigureTransactionalEndpoint(IReceiveEndpointConfigurator endpoint, IRegistrationContext context)
     {
-        endpoint.UseInMemoryOutbox(context);
+        var settings = context.GetRequiredService<ProcessorSettings>();
+        if (settings.Database == DatabaseProvider.InMemory)
+        {
+            endpoint.UseInMemoryOutbox(context);
+            return;
+        }
+
+        // Retry wraps the outbox: a message that lost a race runs again in a fresh transaction.
+        endpoint.UseSagaConcurrencyRetry();
+        endpoint.UseEntityFrameworkOutbox<PaymentsDbContext>(context);
     }
 }
 

@@ -18,7 +18,11 @@ public interface IChargeAttemptLedger
     Task<ChargeAttempt?> FindByReferenceAsync(string gateway, string merchantReference, CancellationToken cancellationToken);
 }
 
-public sealed record ChargeAttempt(Guid PaymentId, string Gateway, string MerchantReference, string? AccountId, DateTimeOffset StartedAt);
+public sealed record ChargeAttempt(Guid PaymentId, string Gateway, string MerchantReference, string? AccountId, DateTimeOffset StartedAt)
+{
+    /// <summary>The W3C traceparent of the charge, so a later callback's span can link to the payment's trace.</summary>
+    public string? TraceParent { get; init; }
+}
 
 public enum ChargeAttemptStart
 {

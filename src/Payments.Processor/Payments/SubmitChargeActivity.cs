@@ -26,7 +26,10 @@ public sealed class SubmitChargeActivity(
     {
         var charge = context.Message;
         var gateway = gateways.For(charge);
-        var attempt = new ChargeAttempt(charge.PaymentId, gateway.Name, charge.MerchantReference, context.Saga.AccountId, clock.GetUtcNow());
+        var attempt = new ChargeAttempt(charge.PaymentId, gateway.Name, charge.MerchantReference, context.Saga.AccountId, clock.GetUtcNow())
+        {
+            TraceParent = System.Diagnostics.Activity.Current?.Id,
+        };
 
         switch (await ledger.TryBeginAsync(attempt, context.CancellationToken))
         {

@@ -49,7 +49,7 @@ public sealed class FinalStateTests
         await harness.WaitFor(charge.PaymentId, m => m.Failed);
 
         await harness.Report(charge.PaymentId, GatewayPaymentStatus.Succeeded);
-        await harness.Bus.InactivityTask;
+        await harness.Settle();
 
         var payment = await harness.WaitFor(charge.PaymentId, m => m.Failed);
         var late = payment.Transitions.Last();
@@ -70,7 +70,7 @@ public sealed class FinalStateTests
 
         await harness.Report(charge.PaymentId, GatewayPaymentStatus.Succeeded, TransitionCauses.Poll);
         await harness.Report(charge.PaymentId, GatewayPaymentStatus.Succeeded);
-        await harness.Bus.InactivityTask;
+        await harness.Settle();
 
         var payment = await harness.WaitFor(charge.PaymentId, m => m.Succeeded);
         Assert.Equal(2, payment.Transitions.Count(t => t.Detail?.StartsWith("late report") == true && !t.Contradiction));

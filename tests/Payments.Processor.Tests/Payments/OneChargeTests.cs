@@ -19,7 +19,7 @@ public sealed class OneChargeTests
         await harness.WaitFor(charge.PaymentId, m => m.Processing);
         await harness.Send(charge);
         await harness.Send(charge with { Amount = 999_000 });
-        await harness.Bus.InactivityTask;
+        await harness.Settle();
 
         Assert.Equal(1, harness.Gateway.Charges);
         var payment = await harness.WaitFor(charge.PaymentId, m => m.Processing);
@@ -35,7 +35,7 @@ public sealed class OneChargeTests
 
         await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => harness.Send(charge)));
         await harness.WaitFor(charge.PaymentId, m => m.Processing);
-        await harness.Bus.InactivityTask;
+        await harness.Settle();
 
         Assert.Equal(1, harness.Gateway.Charges);
         Assert.Single(await harness.Published<PaymentStatusChanged>(s => s.PaymentId == charge.PaymentId && s.Status == PaymentStatuses.Processing));

@@ -31,6 +31,8 @@ public sealed class SagaHarness : IAsyncDisposable
         Machine = provider.GetRequiredService<PaymentStateMachine>();
     }
 
+    private static readonly ProcessorSettings Settings = new(TransportKind.InMemory, null, DatabaseProvider.InMemory, null, EmbeddedSandbox: false);
+
     public static async Task<SagaHarness> Start(Action<PaymentOptions>? options = null, ScriptedGateway? gateway = null)
     {
         gateway ??= new ScriptedGateway();
@@ -42,8 +44,9 @@ public sealed class SagaHarness : IAsyncDisposable
             .AddSingleton<IPaymentGateway>(gateway)
             .AddSingleton<IPaymentGateway>(other)
             .AddSingleton<PaymentGatewayRouter>()
-            .AddSingleton<IChargeAttemptLedger, InMemoryChargeAttemptLedger>()
-            .AddScoped<SubmitChargeActivity>();
+            .AddSingleton(Settings)
+            .AddScoped<SubmitChargeActivity>()
+            .AddPaymentsStores(Settings);
         services.AddOptions<PaymentOptions>().Configure(o =>
         {
             o.RetryIntervals = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200)];
@@ -52,7 +55,7 @@ public sealed class SagaHarness : IAsyncDisposable
         services.AddMassTransitTestHarness(x =>
         {
             x.DisableUsageTelemetry();
-            x.AddPaymentsSagaAndConsumers();
+            x.AddPaymentsBus(Settings);
             x.UsingInMemory((context, cfg) =>
             {
                 PaymentsMessaging.ConfigureBus(context, cfg);
@@ -66,6 +69,37 @@ public sealed class SagaHarness : IAsyncDisposable
     }
 
     public T Service<T>() where T : notnull => _provider.GetRequiredService<T>();
+
+    /// <summary>Moves the clock and delivers whatever the scheduler then has due (polls, the 3DS expiry).</summary>
+    public async Task Advance(TimeSpan by)
+    {
+        Clock.Advance(by);
+        await Settle();
+        await Service<global::Payments.Persistence.Scheduling.ScheduledMessageDispatcher>().DispatchDueAsync(CancellationToken.None);
+        await Settle();
+    }
+
+    /// <summary>
+    /// Waits until the bus is quiet: no message consumed, published or sent for a while. (The harness's
+    /// InactivityTask completes once and stays completed, so it can't tell later quiet from earlier.)
+    /// </summary>
+    public async Task Settle()
+    {
+        int Activity() => Bus.Consumed.Select<object>().Count() + Bus.Published.Select<object>().Count() + Bus.Sent.Select<object>().Count();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var quietRounds = 0;
+        var last = Activity();
+        while (quietRounds < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(40);
+            var now = Activity();
+            quietRounds = now == last ? quietRounds + 1 : 0;
+            last = now;
+        }
+    }
+
+    public IReadOnlyList<global::Payments.Persistence.Scheduling.ScheduledMessage> Scheduled() =>
+        Service<global::Payments.Persistence.Scheduling.InMemoryScheduledMessageStore>().Snapshot();
 
     public Task Send(ChargeRequested charge) => Bus.Bus.Publish(charge);
 
@@ -96,7 +130,7 @@ public sealed class SagaHarness : IAsyncDisposable
 
     public async Task<IReadOnlyList<T>> Published<T>(Func<T, bool> filter) where T : class
     {
-        await Bus.InactivityTask;
+        await Settle();
         return Bus.Published.Select<T>().Select(m => m.Context.Message).Where(filter).ToList();
     }
 

@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Payments.Contracts;
+using Payments.Gateways.Resilience;
+using Payments.Processor.Hosting;
+
+namespace Payments.Processor.Health;
+
+public static class HealthChecksServiceCollectionExtensions
+{
+    /// <summary>Checks tagged with this run on GET /health/ready. MassTransit tags its bus check the same way.</summary>
+    public const string ReadyTag = "ready";
+
+    public const string DatabaseCheck = "database";
+
+    public static string GatewayCheck(string gateway) => $"gateway:{gateway.ToLowerInvariant()}";
+
+    /// <summary>
+    /// The readiness checks: "gateway:singapay" and "gateway:finpay" (reachability and circuit, Degraded at worst),
+    /// and "database" unless the saga store is in memory. The bus check is MassTransit's own ("masstransit-bus").
+    /// </summary>
+    public static IHealthChecksBuilder AddPaymentsHealthChecks<TDbContext>(this IServiceCollection services,
+        IConfiguration configuration, ProcessorSettings settings) where TDbContext : DbContext
+    {
+        var health = services.AddPaymentsHealthChecks(configuration);
+        if (settings.Database != DatabaseProvider.InMemory)
+            health.AddDatabaseCheck<TDbContext>();
+        return health;
+    }
+
+    /// <summary>The gateway checks only; add the database with <see cref="AddDatabaseCheck{TContext}"/>.</summary>
+    public static IHealthChecksBuilder AddPaymentsHealthChecks(this IServiceCollection services, IConfiguration configuration)
+    {
+        var health = services.AddHealthChecks();
+        AddGatewayCheck(health, configuration, PaymentGateways.Singapay, "http://127.0.0.1:5090/singapay");
+        AddGatewayCheck(health, configuration, PaymentGateways.Finpay, "http://127.0.0.1:5090/finpay");
+        return health;
+    }
+
+    public static IHealthChecksBuilder AddDatabaseCheck<TContext>(this IHealthChecksBuilder health) where TContext : DbContext =>
+        health.Add(new HealthCheckRegistration(DatabaseCheck,
+            provider => ActivatorUtilities.CreateInstance<DatabaseHealthCheck<TContext>>(provider),
+            HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5)));
+
+    private static void AddGatewayCheck(IHealthChecksBuilder health, IConfiguration configuration, string gateway, string defaultBaseUrl)
+    {
+        var key = $"Gateways:{gateway}:BaseUrl";
+        health.Add(new HealthCheckRegistration(GatewayCheck(gateway),
+            provider => new GatewayReachabilityCheck(gateway,
+                () => new Uri(configuration[key] is { Length: > 0 } url ? url : defaultBaseUrl),
+                provider.GetService<TimeProvider>() ?? TimeProvider.System,
+                provider.GetService<IGatewayCircuitMonitor>()),
+            HealthStatus.Degraded, [ReadyTag], TimeSpan.FromSeconds(5)));
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Payments.Persistence.Dialects;
+using Payments.Processor.Payments;
+
+namespace Payments.Processor.Persistence;
+
+/// <summary>
+/// The durable ledger. Each call uses its own context and commits at once, outside the message's transaction:
+/// the record must exist before the charge leaves, whatever happens to the saga's transaction afterwards.
+/// </summary>
+public sealed class EntityFrameworkChargeAttemptLedger(IDbContextFactory<PaymentsDbContext> contexts) : IChargeAttemptLedger
+{
+    public async Task<ChargeAttemptStart> TryBeginAsync(ChargeAttempt attempt, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.ChargeAttempts.Add(new ChargeAttemptRecord
+        {
+            PaymentId = attempt.PaymentId,
+            Gateway = attempt.Gateway,
+            MerchantReference = attempt.MerchantReference,
+            AccountId = attempt.AccountId,
+            StartedAt = attempt.StartedAt,
+            TraceParent = attempt.TraceParent,
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return ChargeAttemptStart.Started;
+        }
+        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueKeyViolation(ex))
+        {
+            await using var check = await contexts.CreateDbContextAsync(cancellationToken);
+            return await check.ChargeAttempts.AnyAsync(a => a.PaymentId == attempt.PaymentId, cancellationToken)
+                ? ChargeAttemptStart.AlreadyAttempted
+                : ChargeAttemptStart.ReferenceInUse;
+        }
+    }
+
+    public async Task ReleaseAsync(Guid paymentId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.ChargeAttempts.Where(a => a.PaymentId == paymentId).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    public async Task<ChargeAttempt?> FindByReferenceAsync(string gateway, string merchantReference, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var record = await db.ChargeAttempts.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.Gateway == gateway && a.MerchantReference == merchantReference, cancellationToken);
+        return record is null
+            ? null
+            : new ChargeAttempt(record.PaymentId, record.Gateway, record.MerchantReference, record.AccountId, record.StartedAt)
+            {
+                TraceParent = record.TraceParent,
+            };
+    }
+}
