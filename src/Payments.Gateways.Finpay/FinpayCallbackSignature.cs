@@ -19,6 +19,8 @@ public static class FinpayCallbackSignature
 {
     public const string Field = "signature";
 
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     private static readonly JsonWriterOptions Compact = new()
     {
         Indented = false,
@@ -29,7 +31,7 @@ public static class FinpayCallbackSignature
     /// <exception cref="JsonException">The body is not a JSON object.</exception>
     public static byte[] SignedContent(ReadOnlySpan<byte> body)
     {
-        var reader = new Utf8JsonReader(body);
+        var reader = new Utf8JsonReader(WithoutByteOrderMark(body));
         using var document = JsonDocument.ParseValue(ref reader);
         if (document.RootElement.ValueKind != JsonValueKind.Object)
             throw new JsonException("A Finpay callback body must be a JSON object.");
@@ -48,6 +50,10 @@ public static class FinpayCallbackSignature
         }
         return buffer.ToArray();
     }
+
+    /// <summary>A UTF-8 byte order mark is not part of the JSON.</summary>
+    public static ReadOnlySpan<byte> WithoutByteOrderMark(ReadOnlySpan<byte> body) =>
+        body.StartsWith(Utf8ByteOrderMark) ? body[Utf8ByteOrderMark.Length..] : body;
 
     /// <summary>Lowercase hex HMAC-SHA512 of <see cref="SignedContent"/>.</summary>
     public static string Compute(string merchantKey, ReadOnlySpan<byte> body) =>

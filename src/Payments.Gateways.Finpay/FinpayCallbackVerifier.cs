@@ -22,7 +22,7 @@ public sealed class FinpayCallbackVerifier(IOptions<FinpayOptions> options) : IG
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(request.Body);
+            document = JsonDocument.Parse(FinpayCallbackSignature.WithoutByteOrderMark(request.Body).ToArray());
         }
         catch (JsonException)
         {
@@ -42,7 +42,15 @@ public sealed class FinpayCallbackVerifier(IOptions<FinpayOptions> options) : IG
             if (string.IsNullOrWhiteSpace(signature))
                 return Result(CallbackTrust.Unsigned, "no signature field", reference, report);
 
-            var expected = FinpayCallbackSignature.Compute(options.Value.MerchantKey, request.Body);
+            string expected;
+            try
+            {
+                expected = FinpayCallbackSignature.Compute(options.Value.MerchantKey, request.Body);
+            }
+            catch (JsonException)
+            {
+                return Result(CallbackTrust.Forged, "the body cannot be re-encoded for its signature", reference, report);
+            }
             return FinpayCallbackSignature.Matches(expected, signature)
                 ? Result(CallbackTrust.Verified, null, reference, report)
                 : Result(CallbackTrust.Forged, "signature does not match", reference, report);

@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Payments.Gateways.Resilience;
+using Polly.Timeout;
 
 namespace Payments.Gateways.Singapay;
 
@@ -76,9 +78,24 @@ public sealed class SingapayAccessTokenProvider(
         request.SetGatewayCallKind(GatewayCallKind.Token);
 
         var http = httpClientFactory.CreateClient(SingapayClient.HttpClientName);
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return ReadToken(response.StatusCode, body, now, settings.TokenRefreshMargin);
+        }
+        catch (Exception exception) when (exception is TimeoutRejectedException or HttpRequestException
+                                           || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // Without a token no card call is sent: callers can treat this as "not sent".
+            var code = exception is HttpRequestException transport ? $"transport:{transport.HttpRequestError}" : "timeout";
+            logger.LogWarning("Singapay access token request failed: {Failure}", code);
+            throw new SingapayAuthenticationException(code, "the access token request failed", exception);
+        }
+    }
 
+    private CachedToken ReadToken(HttpStatusCode status, byte[] body, DateTimeOffset now, TimeSpan refreshMargin)
+    {
         SingapayEnvelope<SingapayTokenData>? envelope = null;
         try
         {
@@ -90,9 +107,9 @@ public sealed class SingapayAccessTokenProvider(
         }
 
         var data = envelope?.Data;
-        if (!response.IsSuccessStatusCode || string.IsNullOrEmpty(data?.AccessToken))
+        if ((int)status is < 200 or > 299 || string.IsNullOrEmpty(data?.AccessToken))
         {
-            var code = envelope?.ResponseCode ?? $"HTTP {(int)response.StatusCode}";
+            var code = envelope?.ResponseCode ?? $"HTTP {(int)status}";
             logger.LogError("Singapay refused an access token: {Code} {Message}", code, envelope?.ResponseMessage);
             throw new SingapayAuthenticationException(code, envelope?.ResponseMessage ?? "no access token in the answer");
         }
@@ -102,7 +119,7 @@ public sealed class SingapayAccessTokenProvider(
             throw new SingapayAuthenticationException("expires_in", "the access token came without a usable expires_in");
 
         // A margin longer than the token's life would refresh on every call; keep at least half the lifetime.
-        var usable = lifetime - settings.TokenRefreshMargin;
+        var usable = lifetime - refreshMargin;
         if (usable < lifetime / 2)
             usable = lifetime / 2;
         logger.LogInformation("Singapay access token obtained, valid for {Lifetime}", lifetime);
@@ -122,9 +139,9 @@ public sealed class SingapayAccessTokenProvider(
     }
 }
 
-/// <summary>Singapay would not issue an access token (wrong credentials, bad signature, unreadable answer).</summary>
-public sealed class SingapayAuthenticationException(string code, string message)
-    : Exception($"Singapay access token refused ({code}): {message}")
+/// <summary>No access token: Singapay refused one (wrong credentials, bad signature), its answer was unreadable, or the request failed.</summary>
+public sealed class SingapayAuthenticationException(string code, string message, Exception? inner = null)
+    : Exception($"Singapay access token refused ({code}): {message}", inner)
 {
     public string Code { get; } = code;
 }

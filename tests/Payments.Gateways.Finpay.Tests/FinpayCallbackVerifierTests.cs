@@ -80,6 +80,17 @@ public sealed class FinpayCallbackVerifierTests
     }
 
     [Fact]
+    public async Task A_UTF8_byte_order_mark_before_the_body_is_ignored()
+    {
+        await using var services = FinpayServices.Create();
+        var body = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(WithSignature(SignedPart, KnownSignature))).ToArray();
+
+        var verification = services.Verifier.Verify(new GatewayCallbackRequest("POST", "/callbacks/finpay", new Dictionary<string, string>(), body));
+
+        Assert.Equal(CallbackTrust.Verified, verification.Trust);
+    }
+
+    [Fact]
     public async Task The_property_order_is_part_of_what_is_signed()
     {
         var reordered = SignedPart.Replace("\"responseCode\":\"2000000\",\"responseMessage\":\"Success\"",

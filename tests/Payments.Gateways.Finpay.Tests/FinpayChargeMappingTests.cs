@@ -93,7 +93,10 @@ public sealed class FinpayChargeMappingTests
     {
         var finpay = CapturingHandler.Hanging();
 
-        var result = await ChargeAgainst(finpay);
+        var result = await ChargeAgainst(finpay, new Dictionary<string, string?>
+        {
+            ["Gateways:Finpay:Resilience:AttemptTimeout:Charge"] = "00:00:00.200",
+        });
 
         Assert.Equal(ChargeResultKind.OutcomeUnknown, result.Kind);
         Assert.Equal("timeout", result.ResponseCode);

@@ -45,7 +45,7 @@ public sealed class FinpaySandboxRoundTripTests
     public async Task A_timed_out_charge_is_settled_by_a_status_check_without_charging_again()
     {
         await using var sandbox = await RunningSandbox.StartAsync(Ct);
-        await using var finpay = sandbox.Client();
+        await using var finpay = sandbox.Client(chargeTimeout: TimeSpan.FromSeconds(1));
 
         var charge = await finpay.Gateway.ChargeAsync(Charges.OneClick("ORD-RT-3", FinpayTokenVault.TimeoutThenSuccess), Ct);
         var status = await finpay.Gateway.InquireAsync(Charges.Reference("ORD-RT-3"), Ct);

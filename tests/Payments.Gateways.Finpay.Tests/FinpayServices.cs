@@ -23,9 +23,9 @@ internal sealed class FinpayServices : IAsyncDisposable
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
-                // Short enough for fast tests, long enough for a loaded 2-core machine.
-                ["Gateways:Finpay:Resilience:AttemptTimeout:Charge"] = "00:00:00.500",
-                ["Gateways:Finpay:Resilience:AttemptTimeout:Inquiry"] = "00:00:00.500",
+                // Generous for a loaded 2-core machine; tests about timeouts set their own.
+                ["Gateways:Finpay:Resilience:AttemptTimeout:Charge"] = "00:00:05",
+                ["Gateways:Finpay:Resilience:AttemptTimeout:Inquiry"] = "00:00:05",
                 ["Gateways:Finpay:Resilience:BaseDelay"] = "00:00:00.010",
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())

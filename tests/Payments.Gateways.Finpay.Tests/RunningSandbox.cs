@@ -43,9 +43,9 @@ internal sealed class RunningSandbox : IAsyncDisposable
         });
         await receiver.StartAsync(cancellationToken);
 
-        // The charge attempt timeout in FinpayServices is 0.5 s: the sandbox hangs longer than that.
+        // Longer than any client charge timeout here; the hang ends as soon as the client disconnects.
         var sandbox = SandboxApp.Build(
-            ["--Sandbox:Finpay:Simulation:HangDelay=00:00:03", "--Logging:LogLevel:Default=Warning"],
+            ["--Sandbox:Finpay:Simulation:HangDelay=00:00:05", "--Logging:LogLevel:Default=Warning"],
             options =>
             {
                 options.Url = "http://127.0.0.1:0";
@@ -55,16 +55,17 @@ internal sealed class RunningSandbox : IAsyncDisposable
         return new RunningSandbox(sandbox, receiver, callbacks);
     }
 
-    public FinpayServices Client() => FinpayServices.Create(settings: new Dictionary<string, string?>
+    public FinpayServices Client(TimeSpan? chargeTimeout = null) => FinpayServices.Create(settings: new Dictionary<string, string?>
     {
         ["Gateways:Finpay:BaseUrl"] = FinpayBaseUrl,
+        ["Gateways:Finpay:Resilience:AttemptTimeout:Charge"] = (chargeTimeout ?? TimeSpan.FromSeconds(5)).ToString("c"),
     });
 
-    /// <summary>The next callback the sandbox posted, waiting at most two seconds.</summary>
+    /// <summary>The next callback the sandbox posted, waiting at most five seconds (only a slow machine waits that long).</summary>
     public async Task<byte[]> NextCallbackAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(2));
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
         return await _callbacks.Reader.ReadAsync(timeout.Token);
     }
 

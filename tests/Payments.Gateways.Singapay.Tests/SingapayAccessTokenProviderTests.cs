@@ -162,4 +162,19 @@ public sealed class SingapayAccessTokenProviderTests
         Assert.Equal(GatewayPaymentStatus.Unknown, inquiry.Status);
         Assert.Equal("token:SP016", inquiry.ResponseCode);
     }
+
+    [Fact]
+    public async Task A_token_request_that_times_out_means_the_charge_was_never_sent()
+    {
+        var stub = new StubSingapay { TokenLatency = TimeSpan.FromSeconds(10) };
+        await using var harness = GatewayHarness.Create(stub, new ManualTimeProvider(Start), settings: new Dictionary<string, string?>
+        {
+            ["Gateways:Singapay:Resilience:AttemptTimeout:Token"] = "00:00:00.200",
+        });
+
+        var unavailable = await Assert.ThrowsAsync<GatewayUnavailableException>(() => harness.Gateway.ChargeAsync(Charges.Valid(), Ct));
+
+        Assert.Contains("timeout", unavailable.Message);
+        Assert.Empty(stub.CardRequests);
+    }
 }

@@ -19,6 +19,15 @@ public sealed record FinpayCode(string Code, string Message)
     public static readonly FinpayCode ServiceUnavailable = new("5030000", "Service Unavailable");
     public static readonly FinpayCode Timeout = new("5040000", "Timeout");
 
+    /// <summary>What a failing proxy or Finpay itself answers for an X-Sandbox-Fault status.</summary>
+    public static FinpayCode ForFaultStatus(int status) => status switch
+    {
+        500 => GeneralError,
+        503 => ServiceUnavailable,
+        504 => Timeout,
+        _ => new FinpayCode($"{status}0000", "Simulated failure (X-Sandbox-Fault)"),
+    };
+
     public static FinpayCode InvalidFieldFormat(string field, string why) => new("4000001", $"Invalid Field Format {field}: {why}");
 
     public static FinpayCode InvalidMandatoryField(string field) => new("4000002", $"Invalid Mandatory Field {field}");

@@ -70,7 +70,7 @@ public static class FinpaySandbox
             context.Request.Headers[FinpayCallbackFaults.Header], simulation.DefaultCallbackDelay);
         var answer = simulator.Charge(request!, callbackFaults);
         if (answer.HangFirst)
-            await HangAsync(context, simulation, timeProvider);
+            await HoldAsync(context, simulation.HangDelay, timeProvider);
 
         return answer.Code == FinpayCode.Success
             ? Answer(answer.Code, FinpayWireFormat.ChargeData(answer.Entry!))
@@ -93,6 +93,8 @@ public static class FinpaySandbox
     /// </summary>
     private static async Task<IResult> StoreTokenAsync(HttpContext context, FinpayTokenVault vault)
     {
+        if (!context.Request.HasJsonContentType())
+            return Results.BadRequest(new { error = "send JSON: {\"customerId\":…, \"outcome\":…, \"cardMasked\":…}" });
         StoreTokenRequest? request;
         try
         {
@@ -131,15 +133,14 @@ public static class FinpaySandbox
         var timeProvider = services.GetRequiredService<TimeProvider>();
 
         if (faults.Latency is { } latency && latency > TimeSpan.Zero)
-            await Task.Delay(latency, timeProvider, context.RequestAborted);
+            await HoldAsync(context, latency, timeProvider);
         if (faults.Status is { } status)
-            return Answer(status == StatusCodes.Status503ServiceUnavailable ? FinpayCode.ServiceUnavailable : FinpayCode.GeneralError);
+            return Answer(FinpayCode.ForFaultStatus(status));
 
         var result = await next(invocation);
-        if (!faults.Timeout)
-            return result;
-        await HangAsync(context, services.GetRequiredService<FinpaySimulationOptions>(), timeProvider);
-        return Answer(FinpayCode.Timeout);
+        if (faults.Timeout)
+            await HoldAsync(context, services.GetRequiredService<FinpaySimulationOptions>().HangDelay, timeProvider);
+        return result;
     }
 
     private static async ValueTask<object?> RequireBasicAuth(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
@@ -152,16 +153,18 @@ public static class FinpaySandbox
         return Answer(FinpayCode.Unauthorized);
     }
 
-    /// <summary>Holds the answer back past the client's timeout; stops waiting as soon as the client gives up.</summary>
-    private static async Task HangAsync(HttpContext context, FinpaySimulationOptions simulation, TimeProvider timeProvider)
+    /// <summary>Holds the answer back for <paramref name="delay"/>, or less if the client gives up or the sandbox stops.</summary>
+    private static async Task HoldAsync(HttpContext context, TimeSpan delay, TimeProvider timeProvider)
     {
+        var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         try
         {
-            await Task.Delay(simulation.HangDelay, timeProvider, context.RequestAborted);
+            await Task.Delay(delay, timeProvider, either.Token);
         }
         catch (OperationCanceledException)
         {
-            // The client disconnected: nobody will read the answer.
+            // Nobody is waiting for the answer any more.
         }
     }
 

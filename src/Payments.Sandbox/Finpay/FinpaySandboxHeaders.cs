@@ -29,10 +29,11 @@ public sealed record FinpayCallbackFaults(bool Drop, bool Duplicate, TimeSpan? D
 }
 
 /// <summary>
-/// How one request to the simulated Finpay API misbehaves, from its "X-Sandbox-Fault" header: a comma-separated list of
-/// <c>latency=ms</c> (answer late, otherwise normally), <c>status=500</c> or <c>status=503</c> (fail in front of Finpay:
-/// nothing is processed or recorded), <c>timeout</c> (processed and recorded, but the answer is held back for
-/// <see cref="FinpaySimulationOptions.HangDelay"/> and is then 504 / 5040000).
+/// How one request to the simulated Finpay API misbehaves, from its "X-Sandbox-Fault" header (the same semantics as the
+/// Singapay half): a comma-separated list of <c>latency=ms</c> (answer late, otherwise normally), <c>status=500</c>,
+/// <c>status=503</c> or any other 4xx/5xx (fail in front of Finpay with that status: nothing is processed or recorded),
+/// <c>timeout</c> (processed and recorded, but the answer is held back until the client gives up, at most
+/// <see cref="FinpaySimulationOptions.HangDelay"/>).
 /// </summary>
 public sealed record FinpayRequestFaults(TimeSpan? Latency, int? Status, bool Timeout)
 {
@@ -47,7 +48,8 @@ public sealed record FinpayRequestFaults(TimeSpan? Latency, int? Status, bool Ti
             faults = name switch
             {
                 "latency" => faults with { Latency = SandboxHeader.Milliseconds(value) },
-                "status" when value is "500" or "503" => faults with { Status = int.Parse(value, CultureInfo.InvariantCulture) },
+                "status" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var status)
+                              && status is >= 400 and < 600 => faults with { Status = status },
                 "timeout" => faults with { Timeout = true },
                 _ => faults,
             };

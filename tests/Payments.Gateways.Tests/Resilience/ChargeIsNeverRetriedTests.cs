@@ -25,7 +25,7 @@ public sealed class ChargeIsNeverRetriedTests
     public async Task A_charge_that_times_out_is_sent_once_and_throws_TimeoutRejectedException()
     {
         var gateway = ScriptedHandler.Hangs();
-        await using var clients = GatewayClients.Single("Finpay", gateway, GatewayClients.Fast);
+        await using var clients = GatewayClients.Single("Finpay", gateway, GatewayClients.FastTimeouts);
 
         await Assert.ThrowsAsync<TimeoutRejectedException>(
             () => clients.Client("Finpay").SendAsync(RequestFactory.Post(GatewayCallKind.Charge), Ct));

@@ -45,15 +45,23 @@ internal sealed class GatewayClients : IAsyncDisposable
     public static GatewayClients Single(string gateway, HttpMessageHandler? primary, Action<GatewayResilienceOptions>? configure = null) =>
         Create(new Dictionary<string, (string, HttpMessageHandler?)> { [gateway] = (gateway, primary) }, configure);
 
-    /// <summary>Tiny delays so that retries finish in milliseconds.</summary>
+    /// <summary>Tiny retry delays, so that retries finish in milliseconds; timeouts generous for a loaded machine.</summary>
     public static void Fast(GatewayResilienceOptions options)
     {
         options.BaseDelay = TimeSpan.FromMilliseconds(5);
         options.UseJitter = false;
-        options.AttemptTimeout.Charge = TimeSpan.FromMilliseconds(150);
-        options.AttemptTimeout.Inquiry = TimeSpan.FromMilliseconds(150);
-        options.AttemptTimeout.Token = TimeSpan.FromMilliseconds(150);
-        options.AttemptTimeout.Cancel = TimeSpan.FromMilliseconds(150);
+        options.AttemptTimeout.Charge = TimeSpan.FromSeconds(2);
+        options.AttemptTimeout.Inquiry = TimeSpan.FromSeconds(2);
+        options.AttemptTimeout.Token = TimeSpan.FromSeconds(2);
+        options.AttemptTimeout.Cancel = TimeSpan.FromSeconds(2);
+    }
+
+    /// <summary><see cref="Fast"/>, with attempts that time out after 100 ms.</summary>
+    public static void FastTimeouts(GatewayResilienceOptions options)
+    {
+        Fast(options);
+        options.AttemptTimeout.Charge = TimeSpan.FromMilliseconds(100);
+        options.AttemptTimeout.Inquiry = TimeSpan.FromMilliseconds(100);
     }
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();

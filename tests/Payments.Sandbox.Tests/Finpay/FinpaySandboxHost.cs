@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
@@ -101,11 +100,11 @@ internal sealed class FinpaySandboxHost : IAsyncDisposable
         return new FinpayAnswer((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response);
     }
 
-    /// <summary>The next callback, waiting at most <paramref name="within"/> (two seconds by default).</summary>
+    /// <summary>The next callback, waiting at most <paramref name="within"/> (five seconds by default: only a slow machine waits that long).</summary>
     public async Task<ReceivedCallback?> NextCallbackAsync(CancellationToken cancellationToken, TimeSpan? within = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(within ?? TimeSpan.FromSeconds(2));
+        timeout.CancelAfter(within ?? TimeSpan.FromSeconds(5));
         try
         {
             return await _callbacks.Reader.ReadAsync(timeout.Token);
@@ -175,6 +174,4 @@ internal static class FinpayRequests
         request[objectName]![field] = value;
         return request;
     }
-
-    public static JsonDocument Parse(string json) => JsonDocument.Parse(json);
 }
