@@ -53,6 +53,9 @@ public static class PaymentsMessaging
             return services;
         }
 
+        services.AddSingleton<DatabaseSchema>();
+        if (settings.MigrateOnStart)
+            services.AddHostedService(sp => sp.GetRequiredService<DatabaseSchema>()); // before the bus's hosted service
         services.AddDbContext<PaymentsDbContext>(db => UseProvider(db, settings), optionsLifetime: ServiceLifetime.Singleton);
         services.AddDbContextFactory<PaymentsDbContext>(db => UseProvider(db, settings));
         services.AddSingleton<IChargeAttemptLedger, EntityFrameworkChargeAttemptLedger>();

@@ -13,7 +13,8 @@ public sealed record ProcessorSettings(
     RabbitMqSettings? RabbitMq,
     DatabaseProvider Database,
     string? ConnectionString,
-    bool EmbeddedSandbox)
+    bool EmbeddedSandbox,
+    bool MigrateOnStart = true)
 {
     public bool IsDurable => Transport == TransportKind.RabbitMq && Database != DatabaseProvider.InMemory;
 
@@ -30,8 +31,9 @@ public sealed record ProcessorSettings(
                 "is required when RabbitMq:Host is set: a durable bus needs a durable saga store (PostgreSql or SqlServer)");
 
         var embeddedSandbox = ReadBool(configuration, "Sandbox:Embedded", defaultValue: rabbit is null);
+        var migrateOnStart = ReadBool(configuration, "Database:MigrateOnStart", defaultValue: true);
         return new ProcessorSettings(rabbit is null ? TransportKind.InMemory : TransportKind.RabbitMq, rabbit, database,
-            connectionString, embeddedSandbox);
+            connectionString, embeddedSandbox, migrateOnStart);
     }
 
     private static DatabaseProvider ReadDatabase(IConfiguration configuration)

@@ -1,0 +1,14 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Payments.Processor.Persistence;
+
+namespace Payments.Processor.Design;
+
+/// <summary>What `dotnet ef` builds migrations from: the PostgreSQL model. No connection is opened.</summary>
+public sealed class DesignTimePaymentsDbContextFactory : IDesignTimeDbContextFactory<PaymentsDbContext>
+{
+    public PaymentsDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PaymentsDbContext>()
+            .UseNpgsql(Environment.GetEnvironmentVariable("PAYMENTS_DESIGN_POSTGRES") ?? "Host=localhost;Database=payments")
+            .Options);
+}
