@@ -255,8 +255,8 @@ public class BusOutboxDeliveryService<TDbContext> : BackgroundService
             sendTimeout.CancelAfter(_delivery.MessageDeliveryTimeout);
 
             var endpoint = await _bus.GetSendEndpoint(message.DestinationAddress).ConfigureAwait(false);
-            await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, message.DestinationAddress), sendTimeout.Token)
-                .ConfigureAwait(false);
+            var pipe = new StoredMessageSendPipe(message, _timeProvider.GetUtcNow().UtcDateTime);
+            await endpoint.Send(new SerializedMessageBody(), pipe, sendTimeout.Token).ConfigureAwait(false);
             return true;
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)

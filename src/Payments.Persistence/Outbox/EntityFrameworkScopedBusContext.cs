@@ -61,10 +61,12 @@ public class EntityFrameworkScopedBusContext<TBus, TDbContext> :
 
         lock (_outboxLock)
         {
-            // After a SaveChanges the scope's messages are committed and belong to the relay; start a new scope.
-            if (WasSaved())
+            // After a SaveChanges the scope's messages are committed and belong to the relay (after a ChangeTracker.Clear
+            // they are gone): either way the next message starts a new outbox scope.
+            if (IsClosed())
             {
-                _notification.Delivered();
+                if (_outboxState!.State == EntityState.Unchanged)
+                    _notification.Delivered();
                 _outboxId = NewId.NextGuid();
                 _outboxState = null;
             }
@@ -86,14 +88,14 @@ public class EntityFrameworkScopedBusContext<TBus, TDbContext> :
     /// <summary>Wakes the relay when the scope ends with saved messages, so they go out without waiting for the next poll.</summary>
     public void Dispose()
     {
-        if (WasSaved())
+        if (_outboxState?.State == EntityState.Unchanged)
             _notification.Delivered();
 
         _outboxState = null;
     }
 
-    bool WasSaved()
+    bool IsClosed()
     {
-        return _outboxState?.State == EntityState.Unchanged;
+        return _outboxState?.State is EntityState.Unchanged or EntityState.Detached;
     }
 }

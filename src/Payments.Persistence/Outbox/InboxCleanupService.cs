@@ -53,7 +53,7 @@ public class InboxCleanupService<TDbContext> : BackgroundService
         }
     }
 
-    /// <summary>Removes up to QueryMessageLimit expired rows, oldest first; returns how many were removed.</summary>
+    /// <summary>Removes up to QueryMessageLimit expired rows; returns how many were removed.</summary>
     public async Task<int> RemoveExpiredAsync(CancellationToken cancellationToken)
     {
         await using var scope = _scopeFactory.CreateAsyncScope();
@@ -66,7 +66,6 @@ public class InboxCleanupService<TDbContext> : BackgroundService
 
         var removed = await dbContext.Set<InboxState>()
             .Where(x => x.Delivered != null && x.Delivered < expiredBefore)
-            .OrderBy(x => x.Delivered)
             .Take(_options.QueryMessageLimit)
             .ExecuteDeleteAsync(timeout.Token)
             .ConfigureAwait(false);

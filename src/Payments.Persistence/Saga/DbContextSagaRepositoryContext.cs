@@ -133,11 +133,14 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> :
         }
         catch (DbUpdateConcurrencyException exception)
         {
+            // A retry that reuses this DbContext must read the instance again, not this stale copy.
+            _dbContext.Entry(context.Saga).State = EntityState.Detached;
             throw new ConcurrencyException($"Saga {typeof(TSaga).Name} {context.Saga.CorrelationId} was changed by another message",
                 typeof(TSaga), context.Saga.CorrelationId, exception);
         }
         catch (DbUpdateException exception) when (DatabaseErrors.IsUniqueKeyViolation(exception))
         {
+            _dbContext.Entry(context.Saga).State = EntityState.Detached;
             throw new ConcurrencyException($"Saga {typeof(TSaga).Name} {context.Saga.CorrelationId} was created by another message",
                 typeof(TSaga), context.Saga.CorrelationId, exception);
         }

@@ -13,17 +13,17 @@ public sealed class DurableSchedulingOptions
     /// <summary>How many due messages one claim takes (and one transaction holds while sending).</summary>
     public int BatchSize { get; set; } = 100;
 
-    /// <summary>Whether this process runs the dispatcher as a hosted service (false for hosts that only schedule).</summary>
+    /// <summary>
+    /// Whether this process runs the dispatcher as a hosted service (false for hosts that only schedule). Read when
+    /// <see cref="SchedulingServiceCollectionExtensions.AddDurableScheduling"/> runs, so set it in its callback.
+    /// </summary>
     public bool RunDispatcher { get; set; } = true;
 
     internal Action<IServiceCollection>? RegisterStore { get; private set; }
 
-    internal string? StoreDescription { get; private set; }
-
     /// <summary>Keep scheduled messages in process memory: not durable, not transactional. The default.</summary>
     public DurableSchedulingOptions UseInMemory()
     {
-        StoreDescription = "in-memory";
         RegisterStore = services =>
         {
             services.TryAddSingleton<InMemoryScheduledMessageStore>();
@@ -39,7 +39,6 @@ public sealed class DurableSchedulingOptions
     public DurableSchedulingOptions UseEntityFramework<TDbContext>()
         where TDbContext : DbContext
     {
-        StoreDescription = $"Entity Framework ({typeof(TDbContext).Name})";
         RegisterStore = services =>
         {
             services.TryAddScoped<EntityFrameworkScheduledMessageStore<TDbContext>>();

@@ -3,17 +3,24 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Payments.Persistence.Scheduling;
 
 /// <summary>
 /// Stores scheduled messages through the scoped <typeparamref name="TDbContext"/> (which must map
 /// <see cref="ScheduledMessage"/> with <see cref="ScheduledMessageModelBuilderExtensions.AddScheduledMessageEntity"/>).
-/// Inside a unit of work (the context has a transaction open, as the saga repository and the outbox do while a message
-/// is consumed) a schedule is only tracked, so it commits or rolls back with the saga state and the outbox.
-/// Outside one it saves at once (note: SaveChanges then also saves whatever else the context tracks).
+/// Inside a unit of work (the context has a transaction open, as the EF outbox has while a message is consumed) a
+/// schedule is only added to the context, so the owner's SaveChanges and commit carry it together with the saga state
+/// and the outgoing messages, and a rollback drops it. Outside one it is saved at once, through a separate instance of
+/// the context so that nothing else the scoped context tracks is saved with it.
 /// </summary>
-public sealed class EntityFrameworkScheduledMessageStore<TDbContext>(TDbContext dbContext) : IScheduledMessageStore
+/// <param name="services">
+/// Where a separate context comes from (<see cref="IDbContextFactory{TContext}"/> if registered, else the
+/// registered options); without it a schedule outside a unit of work is saved through <paramref name="dbContext"/>.
+/// </param>
+public sealed class EntityFrameworkScheduledMessageStore<TDbContext>(TDbContext dbContext, IServiceProvider? services = null)
+    : IScheduledMessageStore
     where TDbContext : DbContext
 {
     private const string PostgreSqlProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
@@ -36,12 +43,13 @@ public sealed class EntityFrameworkScheduledMessageStore<TDbContext>(TDbContext 
         // A token scheduled again replaces the waiting message (tokens chosen by the message, see ScheduleTokenId).
         await Messages.Where(x => x.TokenId == message.TokenId).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
 
-        Messages.Add(message);
-
-        if (!InUnitOfWork)
+        if (InUnitOfWork)
         {
-            await dbContext.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            Messages.Add(message);
+            return;
         }
+
+        await SaveAloneAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> CancelAsync(Guid tokenId, CancellationToken cancellationToken = default)
@@ -69,7 +77,7 @@ public sealed class EntityFrameworkScheduledMessageStore<TDbContext>(TDbContext 
         IDbContextTransaction transaction = await dbContext.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            List<ScheduledMessage> due = await QueryDueForUpdate(now.ToUniversalTime(), maxCount)
+            List<ScheduledMessage> due = await DueForUpdate(now.ToUniversalTime(), maxCount)
                 .AsNoTracking()
                 .ToListAsync(cancellationToken)
                 .ConfigureAwait(false);
@@ -83,7 +91,8 @@ public sealed class EntityFrameworkScheduledMessageStore<TDbContext>(TDbContext 
         }
     }
 
-    private IQueryable<ScheduledMessage> QueryDueForUpdate(DateTimeOffset now, int maxCount)
+    /// <summary>The due messages, locked for this transaction and skipped by other claims (PostgreSQL and SQL Server).</summary>
+    internal IQueryable<ScheduledMessage> DueForUpdate(DateTimeOffset now, int maxCount)
     {
         switch (dbContext.Database.ProviderName)
         {
@@ -121,6 +130,26 @@ public sealed class EntityFrameworkScheduledMessageStore<TDbContext>(TDbContext 
 
         ISqlGenerationHelper sql = dbContext.GetService<ISqlGenerationHelper>();
         return (sql.DelimitIdentifier(tableName, schema), sql.DelimitIdentifier(dueAtColumn));
+    }
+
+    private async Task SaveAloneAsync(ScheduledMessage message, CancellationToken cancellationToken)
+    {
+        if (services is null)
+        {
+            Messages.Add(message);
+            await dbContext.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        IDbContextFactory<TDbContext>? factory = services.GetService<IDbContextFactory<TDbContext>>();
+        TDbContext separate = factory is not null
+            ? await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false)
+            : ActivatorUtilities.CreateInstance<TDbContext>(services);
+        await using (separate.ConfigureAwait(false))
+        {
+            separate.Set<ScheduledMessage>().Add(message);
+            await separate.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private sealed class Claim(DbSet<ScheduledMessage> messages, IDbContextTransaction transaction, IReadOnlyList<ScheduledMessage> claimed)

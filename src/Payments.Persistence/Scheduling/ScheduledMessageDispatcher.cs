@@ -136,12 +136,13 @@ public sealed class ScheduledMessageDispatcher : BackgroundService
         Task poll = Task.Delay(_options.PollInterval, stoppingToken);
         if (_signal is not null && await Task.WhenAny(poll, _signal.WaitAsync()).ConfigureAwait(false) != poll)
         {
-            // Woken by a new schedule: go now if it is due, or sleep until it is if that is sooner than the next poll.
+            // Woken by a new schedule: go now if it is due, else sleep until it is or the poll ends, whichever is first.
             DateTimeOffset? earliest = _signal.TakeEarliestDueAt();
             TimeSpan untilDue = earliest is { } dueAt ? dueAt - _timeProvider.GetUtcNow() : TimeSpan.Zero;
-            if (untilDue > TimeSpan.Zero && untilDue < _options.PollInterval)
+            if (untilDue > TimeSpan.Zero)
             {
-                await Task.WhenAny(poll, Task.Delay(untilDue, stoppingToken)).ConfigureAwait(false);
+                TimeSpan wait = untilDue < _options.PollInterval ? untilDue : _options.PollInterval;
+                await Task.WhenAny(poll, Task.Delay(wait, stoppingToken)).ConfigureAwait(false);
             }
 
             return;

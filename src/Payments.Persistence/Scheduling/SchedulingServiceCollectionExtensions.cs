@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using MassTransit;
 using MassTransit.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,10 @@ public static class SchedulingServiceCollectionExtensions
     public static IServiceCollection AddDurableScheduling(this IServiceCollection services, Action<DurableSchedulingOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(x => x.ServiceType == typeof(ScheduledMessageSignal)))
+        {
+            throw new InvalidOperationException($"{nameof(AddDurableScheduling)} was already called on these services.");
+        }
 
         var chosen = new DurableSchedulingOptions();
         configure?.Invoke(chosen);
@@ -53,7 +58,7 @@ public static class SchedulingServiceCollectionExtensions
             sp.GetRequiredService<IBus>(),
             sp.GetRequiredService<IOptions<DurableSchedulingOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetRequiredService<IMeterFactory>(),
             sp.GetRequiredService<ILogger<ScheduledMessageDispatcher>>(),
             sp.GetRequiredService<ScheduledMessageSignal>()));
 
