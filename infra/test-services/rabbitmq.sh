@@ -5,6 +5,7 @@
 #                                                     # exports PAYMENTS_TEST_RABBITMQ (host:port)
 #   infra/test-services/rabbitmq.sh stop              # stops it and removes its data directory (safe to call any time)
 #   infra/test-services/rabbitmq.sh status
+#   infra/test-services/rabbitmq.sh vhost NAME       # a virtual host of its own for one test fixture
 #
 # The node is its own (name, port, data directory), listens on 127.0.0.1:${PAYMENTS_TEST_RABBIT_PORT:-55672} only,
 # and lets guest in from loopback. It does not touch a system RabbitMQ, should one run.
@@ -112,8 +113,17 @@ CONF
   echo "export PAYMENTS_TEST_RABBITMQ=\"127.0.0.1:${port}\""
 }
 
+add_vhost() {
+  local name="$1" dir; dir="$(data_dir)"
+  [[ -n "$dir" ]] || { echo "rabbitmq.sh: no node running on port ${port}" >&2; exit 1; }
+  node_env "$dir"
+  "$ctl" -n "$node" add_vhost "$name" >/dev/null
+  "$ctl" -n "$node" set_permissions -p "$name" guest ".*" ".*" ".*" >/dev/null
+}
+
 case "${1:-}" in
   start) start ;;
+  vhost) add_vhost "${2:?usage: $0 vhost NAME}" ;;
   stop) stop ;;
   status) if is_running; then echo "running: 127.0.0.1:${port}"; else echo "not running (port ${port})"; exit 1; fi ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;

@@ -11,13 +11,17 @@ public static class HealthChecksServiceCollectionExtensions
     /// <summary>Checks tagged with this run on GET /health/ready. MassTransit tags its bus check the same way.</summary>
     public const string ReadyTag = "ready";
 
+    public const string BusCheck = "bus";
     public const string DatabaseCheck = "database";
+
+    /// <summary>The name MassTransit gives the bus check it registers (tags "ready", "masstransit").</summary>
+    private const string MassTransitBusCheck = "masstransit-bus";
 
     public static string GatewayCheck(string gateway) => $"gateway:{gateway.ToLowerInvariant()}";
 
     /// <summary>
-    /// The readiness checks: "gateway:singapay" and "gateway:finpay" (reachability and circuit, Degraded at worst),
-    /// and "database" unless the saga store is in memory. The bus check is MassTransit's own ("masstransit-bus").
+    /// The readiness checks: "bus" (MassTransit's own check, renamed), "gateway:singapay" and "gateway:finpay"
+    /// (reachability and circuit, Degraded at worst), and "database" unless the saga store is in memory.
     /// </summary>
     public static IHealthChecksBuilder AddPaymentsHealthChecks<TDbContext>(this IServiceCollection services,
         IConfiguration configuration, ProcessorSettings settings) where TDbContext : DbContext
@@ -28,10 +32,18 @@ public static class HealthChecksServiceCollectionExtensions
         return health;
     }
 
-    /// <summary>The gateway checks only; add the database with <see cref="AddDatabaseCheck{TContext}"/>.</summary>
+    /// <summary>The bus and gateway checks; add the database with <see cref="AddDatabaseCheck{TContext}"/>. Idempotent.</summary>
     public static IHealthChecksBuilder AddPaymentsHealthChecks(this IServiceCollection services, IConfiguration configuration)
     {
         var health = services.AddHealthChecks();
+        if (services.Any(d => d.ServiceType == typeof(PaymentsHealthChecksRegistered)))
+            return health;
+        services.AddSingleton<PaymentsHealthChecksRegistered>();
+        services.PostConfigure<HealthCheckServiceOptions>(options =>
+        {
+            foreach (var registration in options.Registrations.Where(r => r.Name == MassTransitBusCheck))
+                registration.Name = BusCheck;
+        });
         AddGatewayCheck(health, configuration, PaymentGateways.Singapay, "http://127.0.0.1:5090/singapay");
         AddGatewayCheck(health, configuration, PaymentGateways.Finpay, "http://127.0.0.1:5090/finpay");
         return health;
@@ -53,3 +65,5 @@ public static class HealthChecksServiceCollectionExtensions
             HealthStatus.Degraded, [ReadyTag], TimeSpan.FromSeconds(5)));
     }
 }
+
+internal sealed class PaymentsHealthChecksRegistered;

@@ -14,6 +14,13 @@ public static class PaymentsMessaging
     public static IServiceCollection AddPaymentsMessaging(this IServiceCollection services, ProcessorSettings settings)
     {
         services.AddPaymentsStores(settings);
+        // Start-up completes only once every queue and binding exists, so nothing sent right after is lost.
+        services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromMinutes(1);
+            o.StopTimeout = TimeSpan.FromSeconds(30);
+        });
         services.AddMassTransit(x =>
         {
             x.DisableUsageTelemetry();

@@ -1,33 +1,35 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
 using OpenTelemetry;
 
 namespace Payments.Processor.Observability;
 
 /// <summary>
 /// The last word before a span is exported: a tag named like card data (cvv, card_number, expiry…) loses its value,
-/// and a card number anywhere in a tag, event (e.g. an exception message), span name or status is masked.
-/// Registered ahead of every exporter.
+/// and a card number in any tag, the span's name or its status is masked. Events can't be changed once added, so a
+/// span with a card number in an event (e.g. an exception message) is not exported at all. Registered ahead of
+/// every exporter.
 /// </summary>
-public sealed class CardDataRedactingProcessor : BaseProcessor<Activity>
+public sealed class CardDataRedactingProcessor(ILogger? logger = null) : BaseProcessor<Activity>
 {
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
     public override void OnEnd(Activity activity)
     {
         foreach (var (key, replacement) in Replacements(activity.TagObjects))
             activity.SetTag(key, replacement);
-
-        foreach (var activityEvent in activity.Events)
-        {
-            // Events keep the collection they were created with (MassTransit's and Activity.AddException's are mutable);
-            // an event built from a read-only list has nothing we put there.
-            if (activityEvent.Tags is ActivityTagsCollection tags)
-                foreach (var (key, replacement) in Replacements(tags))
-                    tags[key] = replacement;
-        }
-
         if (CardDataRedaction.TryMaskCardNumbers(activity.DisplayName, out var name))
             activity.DisplayName = name;
         if (activity.StatusDescription is { } description && CardDataRedaction.TryMaskCardNumbers(description, out var masked))
             activity.SetStatus(activity.Status, masked);
+
+        if (activity.Events.Any(e => Replacements(e.Tags).Count > 0 || CardDataRedaction.ContainsCardNumber(e.Name)))
+        {
+            // Exporters skip spans that are not marked recorded.
+            activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+            _logger.LogWarning("Span {SpanName} ({SpanId}) was not exported: one of its events held card data",
+                activity.DisplayName, activity.SpanId);
+        }
     }
 
     private static List<(string Key, object Replacement)> Replacements(IEnumerable<KeyValuePair<string, object?>> tags)

@@ -33,23 +33,18 @@ public static class CardDataRedaction
         redacted = value;
         StringBuilder? output = null;
         var copiedUpTo = 0;
-        var i = 0;
-        while (i < value.Length)
+        var groups = DigitGroups(value);
+        for (var first = 0; first < groups.Count; first++)
         {
-            if (!char.IsAsciiDigit(value[i]))
-            {
-                i++;
+            if (LongestCardFrom(groups, first) is not { } last)
                 continue;
-            }
-
-            var (end, digits) = ReadDigitRun(value, i);
-            if (digits.Length is >= 13 and <= 19 && PassesLuhn(digits))
-            {
-                output ??= new StringBuilder(value.Length);
-                output.Append(value, copiedUpTo, i - copiedUpTo).Append(CardMask.Mask(digits));
-                copiedUpTo = end;
-            }
-            i = end;
+            var start = groups[first].Start;
+            var end = groups[last].End;
+            var digits = string.Concat(groups.Skip(first).Take(last - first + 1).Select(g => value[g.Start..g.End]));
+            output ??= new StringBuilder(value.Length);
+            output.Append(value, copiedUpTo, start - copiedUpTo).Append(CardMask.Mask(digits));
+            copiedUpTo = end;
+            first = last;
         }
 
         if (output is null)
@@ -61,28 +56,53 @@ public static class CardDataRedaction
 
     public static bool ContainsCardNumber(string value) => TryMaskCardNumbers(value, out _);
 
-    /// <summary>Digits from <paramref name="start"/>, allowing one space or dash between two digits (4111 1111 …).</summary>
-    private static (int End, string Digits) ReadDigitRun(string value, int start)
+    /// <summary>
+    /// The last group of the card number starting at group <paramref name="first"/>, or null. A run of 13-19 digits
+    /// passing Luhn is a card by itself; short groups (up to 6 digits) joined by single spaces or dashes, as cards are
+    /// printed ("4111 1111 1111 1111", "3782 822463 10005"), are one card when together they are (the longest wins).
+    /// </summary>
+    private static int? LongestCardFrom(List<DigitGroup> groups, int first)
     {
+        if (IsCardNumber(groups[first].Digits))
+            return first;
+        int? found = null;
         var digits = new StringBuilder();
-        var i = start;
+        for (var i = first; i < groups.Count; i++)
+        {
+            if ((i > first && !groups[i].JoinedToPrevious) || groups[i].Digits.Length > 6)
+                break;
+            digits.Append(groups[i].Digits);
+            if (digits.Length > 19)
+                break;
+            if (IsCardNumber(digits.ToString()))
+                found = i;
+        }
+        return found;
+    }
+
+    private static bool IsCardNumber(string digits) => digits.Length is >= 13 and <= 19 && PassesLuhn(digits);
+
+    private readonly record struct DigitGroup(int Start, int End, string Digits, bool JoinedToPrevious);
+
+    /// <summary>Each run of digits, and whether a single space or dash joins it to the run before.</summary>
+    private static List<DigitGroup> DigitGroups(string value)
+    {
+        var groups = new List<DigitGroup>();
+        var i = 0;
         while (i < value.Length)
         {
-            if (char.IsAsciiDigit(value[i]))
-            {
-                digits.Append(value[i]);
-                i++;
-            }
-            else if (value[i] is ' ' or '-' && i + 1 < value.Length && char.IsAsciiDigit(value[i + 1]) && i > start)
+            if (!char.IsAsciiDigit(value[i]))
             {
                 i++;
+                continue;
             }
-            else
-            {
-                break;
-            }
+            var start = i;
+            while (i < value.Length && char.IsAsciiDigit(value[i]))
+                i++;
+            var joined = groups.Count > 0 && start - groups[^1].End == 1 && value[start - 1] is ' ' or '-';
+            groups.Add(new DigitGroup(start, i, value[start..i], joined));
         }
-        return (i, digits.ToString());
+        return groups;
     }
 
     public static bool PassesLuhn(string digits)

@@ -35,7 +35,8 @@ public static class TelemetryServiceCollectionExtensions
         services.AddPublishObserver(provider => provider.GetRequiredService<PaymentBusObserver>());
         services.AddSendObserver(provider => provider.GetRequiredService<PaymentBusObserver>());
 
-        services.AddSingleton(provider => BuildTracerProvider(configuration, provider.GetRequiredService<IOptions<PaymentsTelemetryOptions>>().Value));
+        services.AddSingleton(provider => BuildTracerProvider(configuration, provider.GetRequiredService<IOptions<PaymentsTelemetryOptions>>().Value,
+            provider.GetService<ILoggerFactory>()));
         services.AddSingleton(provider => BuildMeterProvider(configuration, provider.GetRequiredService<IOptions<PaymentsTelemetryOptions>>().Value));
         services.AddSingleton<TelemetryLifetime>();
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<TelemetryLifetime>());
@@ -51,7 +52,8 @@ public static class TelemetryServiceCollectionExtensions
         return services;
     }
 
-    internal static TracerProvider BuildTracerProvider(IConfiguration configuration, PaymentsTelemetryOptions options)
+    internal static TracerProvider BuildTracerProvider(IConfiguration configuration, PaymentsTelemetryOptions options,
+        ILoggerFactory? loggers = null)
     {
         var builder = Sdk.CreateTracerProviderBuilder()
             // The OTLP exporter reads OTEL_EXPORTER_OTLP_* from here: the host's configuration, environment included.
@@ -59,7 +61,7 @@ public static class TelemetryServiceCollectionExtensions
             .SetResourceBuilder(Resource(configuration))
             .AddSource(TraceSources)
             .AddProcessor(new PaymentSpanEnricher())
-            .AddProcessor(new CardDataRedactingProcessor());
+            .AddProcessor(new CardDataRedactingProcessor(loggers?.CreateLogger<CardDataRedactingProcessor>()));
         foreach (var configure in options.ConfigureTracing)
             configure(builder);
         if (ExportsOverOtlp(configuration, "OTEL_TRACES_EXPORTER"))

@@ -1,0 +1,19 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace Payments.IntegrationTests.Support;
+
+/// <summary>What the customer's browser does with a 3-D Secure payment: open our page, follow the form, press a button.</summary>
+public static class Browser
+{
+    public static async Task FinishThreeDs(JsonElement payment, string action = "confirm")
+    {
+        using var browser = new HttpClient();
+        var page = await browser.GetStringAsync(payment.GetProperty("redirect").GetProperty("pageUrl").GetString(), TestContext.Current.CancellationToken);
+        var issuerPage = WebUtility.HtmlDecode(Regex.Match(page, "action=\"([^\"]+)\"").Groups[1].Value);
+        var answer = await browser.PostAsync(issuerPage, new FormUrlEncodedContent([new("action", action)]), TestContext.Current.CancellationToken);
+        Assert.True(answer.IsSuccessStatusCode, $"the 3DS page answered {answer.StatusCode}");
+    }
+}

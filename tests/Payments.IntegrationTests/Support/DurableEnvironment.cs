@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Payments.Contracts;
+using Payments.Sandbox;
+using Payments.Sandbox.Finpay;
+using Payments.Sandbox.Singapay;
+using Xunit;
+
+namespace Payments.IntegrationTests.Support;
+
+/// <summary>
+/// Production shape on real services: the processor on RabbitMQ and PostgreSQL, the gateway sandbox as a separate
+/// server (as the real gateways are), and a merchant service on the same broker.
+/// </summary>
+public class DurableEnvironment : IAsyncLifetime
+{
+    private WebApplication? _processor;
+    private WebApplication? _sandbox;
+
+    public string Name { get; } = "it_" + Guid.NewGuid().ToString("N")[..12];
+    public string ConnectionString { get; private set; } = "";
+    public EventObserver Merchant { get; private set; } = null!;
+    public Uri SandboxAddress { get; private set; } = null!;
+    public int ProcessorPort { get; } = FreePort();
+    public Uri ProcessorAddress => new($"http://127.0.0.1:{ProcessorPort}");
+    public HttpClient Http { get; private set; } = null!;
+
+    public SingapayLedger SingapayLedger => _sandbox!.Services.GetRequiredService<SingapayLedger>();
+    public FinpayLedger FinpayLedger => _sandbox!.Services.GetRequiredService<FinpayLedger>();
+    public IServiceProvider ProcessorServices => _processor!.Services;
+
+    /// <summary>Whether this fixture runs the processor in the test process (not as a child process).</summary>
+    protected virtual bool InProcessProcessor => true;
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        ConnectionString = await TestServices.CreateDatabase(Name);
+        await TestServices.CreateVirtualHost(Name);
+
+        var sandboxPort = FreePort();
+        _sandbox = SandboxApp.Build(
+        [
+            $"--Sandbox:Url=http://127.0.0.1:{sandboxPort}",
+            $"--Sandbox:Singapay:CallbackUrl={ProcessorAddress}webhooks/singapay",
+            $"--Sandbox:Finpay:CallbackUrl={ProcessorAddress}webhooks/finpay",
+            "--Sandbox:Singapay:Simulation:CallbackRetryInterval=00:00:00.500",
+            "--Sandbox:Singapay:Simulation:HangDelay=00:00:03",
+            "--Sandbox:Singapay:Simulation:UpstreamTimeoutDelay=00:00:00.200",
+            "--Sandbox:Finpay:Simulation:CallbackRetryInterval=00:00:00.500",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await _sandbox.StartAsync(TestContext.Current.CancellationToken);
+        SandboxAddress = new Uri($"http://127.0.0.1:{sandboxPort}");
+
+        Merchant = await EventObserver.Start(Name);
+        Http = new HttpClient { BaseAddress = ProcessorAddress };
+        if (InProcessProcessor)
+            await StartProcessor();
+    }
+
+    /// <summary>The processor's settings, as configuration keys (the same ones docker-compose sets).</summary>
+    public Dictionary<string, string> ProcessorSettings() => new()
+    {
+        ["Urls"] = ProcessorAddress.ToString(),
+        ["RabbitMq:Host"] = TestServices.RabbitMq.Host,
+        ["RabbitMq:Port"] = TestServices.RabbitMq.Port.ToString(),
+        ["RabbitMq:VirtualHost"] = Name,
+        ["RabbitMq:Username"] = "guest",
+        ["RabbitMq:Password"] = "guest",
+        ["Database:Provider"] = "PostgreSql",
+        ["ConnectionStrings:Payments"] = ConnectionString,
+        ["Sandbox:Embedded"] = "false",
+        ["Gateways:Singapay:BaseUrl"] = $"{SandboxAddress}singapay",
+        ["Gateways:Finpay:BaseUrl"] = $"{SandboxAddress}finpay",
+        ["Gateways:Singapay:Resilience:AttemptTimeout:Charge"] = "00:00:01",
+        ["Payments:InquiryBackoff:0"] = "00:00:00.300",
+        ["Payments:InquiryBackoff:1"] = "00:00:00.500",
+        ["Payments:InquiryBackoff:2"] = "00:00:01",
+        ["Payments:RetryIntervals:0"] = "00:00:00.100",
+        ["Payments:RetryIntervals:1"] = "00:00:00.300",
+        ["Payments:RetryIntervals:2"] = "00:00:01",
+        ["Payments:RetryIntervals:3"] = "00:00:02",
+        ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("IT_LOG") ?? "Warning",
+        ["Logging:LogLevel:MassTransit"] = "Error",
+    };
+
+    public async Task StartProcessor()
+    {
+        var settings = ProcessorSettings();
+        _processor = PaymentsApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings!));
+        await _processor.StartAsync(TestContext.Current.CancellationToken);
+    }
+
+    public async Task<Guid> Post(ChargeRequested charge)
+    {
+        var response = await Http.PostAsJsonAsync("/payments", charge, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("paymentId").GetGuid();
+    }
+
+    public async Task<JsonElement> WaitForStatus(Guid paymentId, string status, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        JsonElement payment = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var response = await Http.GetAsync($"/payments/{paymentId}", TestContext.Current.CancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    payment = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+                    if (payment.GetProperty("status").GetString() == status)
+                        return payment;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // the processor is restarting
+            }
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+        throw new Xunit.Sdk.XunitException($"Payment {paymentId} did not reach {status}: {payment}");
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        Http?.Dispose();
+        if (_processor is not null)
+        {
+            await _processor.StopAsync();
+            await _processor.DisposeAsync();
+        }
+        if (Merchant is not null)
+            await Merchant.DisposeAsync();
+        if (_sandbox is not null)
+        {
+            await _sandbox.StopAsync();
+            await _sandbox.DisposeAsync();
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RealServices
+{
+    public const string Name = "real services";
+}
