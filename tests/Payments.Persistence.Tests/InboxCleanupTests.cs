@@ -45,11 +45,10 @@ public sealed class InboxCleanupTests(PostgresDatabase database) : IClassFixture
     [Fact]
     public async Task A_message_redelivered_after_its_inbox_row_was_removed_is_consumed_again()
     {
-        var sagaId = NewId.NextGuid();
-        await _host.Send(new StartTestSaga(sagaId, "ref-cleanup"));
+        var sagaId = await _host.StartSaga("ref-cleanup");
         var messageId = NewId.NextGuid();
         await _host.Send(new IncrementTestSaga(sagaId, 2), messageId);
-        await _host.Deliveries.WaitFor(log => log.Of<TestSagaIncremented>().Any(x => x.CorrelationId == sagaId), TimeSpan.FromSeconds(20));
+        await _host.Deliveries.WaitFor(log => log.Of<TestSagaIncremented>().Any(x => x.CorrelationId == sagaId), "the increment was announced");
 
         await _host.Harness.InactivityTask;
 
@@ -60,7 +59,7 @@ public sealed class InboxCleanupTests(PostgresDatabase database) : IClassFixture
         await _host.Send(new IncrementTestSaga(sagaId, 2), messageId);
 
         await _host.Deliveries.WaitFor(log => log.Of<TestSagaIncremented>().Any(x => x.CorrelationId == sagaId && x.Counter == 4),
-            TimeSpan.FromSeconds(20));
+            "the redelivered increment was applied again");
     }
 
     async Task<Guid> AddInboxState(DateTime? delivered)

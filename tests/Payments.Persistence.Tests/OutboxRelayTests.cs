@@ -11,8 +11,6 @@ namespace Payments.Persistence.Tests;
 [Trait("Category", "PostgreSQL")]
 public sealed class OutboxRelayTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {
-    static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
     OutboxTestHost _host = null!;
 
     public async ValueTask InitializeAsync()
@@ -41,10 +39,56 @@ public sealed class OutboxRelayTests(PostgresDatabase database) : IClassFixture<
         var delivered = await _host.Relay.DeliverBatchAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(3, delivered);
-        await _host.Deliveries.WaitFor(log => log.Of<BusOutboxMessage>().Count() == 3, Timeout);
+        await _host.Deliveries.WaitFor(log => log.Of<BusOutboxMessage>().Count() == 3, "three messages were delivered");
         Assert.Equal(ids, _host.Deliveries.Of<BusOutboxMessage>().OrderBy(x => x.Sequence).Select(x => x.Id));
         Assert.Equal(0, await _host.Query(db => db.Set<OutboxMessage>().CountAsync()));
         Assert.Equal(0, await _host.Query(db => db.Set<OutboxState>().CountAsync()));
+    }
+
+    [Fact]
+    public async Task Relayed_message_keeps_its_headers_and_identifiers()
+    {
+        var messageId = NewId.NextGuid();
+        var correlationId = NewId.NextGuid();
+        var conversationId = NewId.NextGuid();
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new BusOutboxMessage(NewId.NextGuid(), 1), context =>
+            {
+                context.MessageId = messageId;
+                context.CorrelationId = correlationId;
+                context.ConversationId = conversationId;
+                context.Headers.Set(DeliveryLog.TestHeader, "kept");
+            }, TestContext.Current.CancellationToken);
+            await scope.ServiceProvider.GetRequiredService<TestDbContext>().SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await _host.Relay.DeliverBatchAsync(TestContext.Current.CancellationToken);
+
+        await _host.Deliveries.WaitFor(log => log.Contexts.ContainsKey(messageId), "the message was delivered");
+        Assert.Equal(new DeliveredContext(correlationId, conversationId, "kept"), _host.Deliveries.Contexts[messageId]);
+    }
+
+    [Fact]
+    public async Task Each_SaveChanges_closes_a_bus_outbox_scope_even_after_the_change_tracker_was_cleared()
+    {
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var publishEndpoint = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+            var dbContext = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+            for (var i = 0; i < 3; i++)
+            {
+                await publishEndpoint.Publish(new BusOutboxMessage(NewId.NextGuid(), i), TestContext.Current.CancellationToken);
+                await dbContext.SaveChangesAsync(TestContext.Current.CancellationToken);
+                dbContext.ChangeTracker.Clear();
+            }
+        }
+
+        Assert.Equal(3, await _host.Query(db => db.Set<OutboxState>().CountAsync()));
+        Assert.Equal(3, await _host.Query(db => db.Set<OutboxMessage>().Select(x => x.OutboxId).Distinct().CountAsync()));
+
+        Assert.Equal(3, await _host.Relay.DeliverBatchAsync(TestContext.Current.CancellationToken));
+        await _host.Deliveries.WaitFor(log => log.Of<BusOutboxMessage>().Count() == 3, "three messages were delivered");
     }
 
     [Fact]
@@ -64,15 +108,15 @@ public sealed class OutboxRelayTests(PostgresDatabase database) : IClassFixture<
     [Fact]
     public async Task Relay_delivers_messages_a_consumer_committed_but_could_not_deliver()
     {
-        var sagaId = NewId.NextGuid();
-        await _host.Send(new StartTestSaga(sagaId, "ref-left-behind"));
-        await _host.Deliveries.WaitFor(log => log.Of<TestSagaStarted>().Any(x => x.CorrelationId == sagaId), Timeout);
-
+        var sagaId = await _host.StartSaga("ref-left-behind");
         var messageId = NewId.NextGuid();
+
         await _host.Send(new PublishUndeliverable(sagaId), messageId);
 
         // The saga's change committed with the outgoing message; delivering it failed, and the message went to the error queue.
-        Assert.True(await _host.Harness.Published.Any<Fault<PublishUndeliverable>>(TestContext.Current.CancellationToken));
+        await Eventually.Until(() => _host.Query(db => db.Set<InboxState>().AnyAsync(x => x.MessageId == messageId && x.Consumed != null)),
+            "the message was consumed");
+        await _host.Harness.InactivityTask;
         Assert.Equal(100, (await _host.Query(db => db.Sagas.SingleAsync(x => x.CorrelationId == sagaId))).Counter);
         var inbox = await _host.Query(db => db.Set<InboxState>().SingleAsync(x => x.MessageId == messageId));
         Assert.NotNull(inbox.Consumed);
@@ -84,7 +128,8 @@ public sealed class OutboxRelayTests(PostgresDatabase database) : IClassFixture<
         _host.Clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(1, await _host.Relay.DeliverBatchAsync(TestContext.Current.CancellationToken));
 
-        await _host.Deliveries.WaitFor(log => log.Of<TestSagaIncremented>().Any(x => x.CorrelationId == sagaId && x.Counter == 100), Timeout);
+        await _host.Deliveries.WaitFor(log => log.Of<TestSagaIncremented>().Any(x => x.CorrelationId == sagaId && x.Counter == 100),
+            "the left-behind message was delivered");
         inbox = await _host.Query(db => db.Set<InboxState>().SingleAsync(x => x.MessageId == messageId));
         Assert.Equal(_host.Clock.GetUtcNow().UtcDateTime, inbox.Delivered);
         Assert.Equal(0, await _host.Query(db => db.Set<OutboxMessage>().CountAsync()));
@@ -108,7 +153,7 @@ public sealed class OutboxRelayTests(PostgresDatabase database) : IClassFixture<
 
         Assert.Equal(1200, counts.Sum());
         Assert.All(counts, count => Assert.True(count > 0, "both relays should have delivered part of the messages"));
-        await _host.Deliveries.WaitFor(log => log.Of<BusOutboxMessage>().Count() >= 1200, Timeout);
+        await _host.Deliveries.WaitFor(log => log.Of<BusOutboxMessage>().Count() >= 1200, "all messages were delivered");
         await _host.Harness.InactivityTask;
         Assert.Equal(1200, _host.Deliveries.Of<BusOutboxMessage>().Count());
         Assert.All(_host.Deliveries.Deliveries.Values, count => Assert.Equal(1, count));

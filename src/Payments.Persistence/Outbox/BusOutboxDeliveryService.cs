@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Data;
 using MassTransit;
 using MassTransit.Logging;
-using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
 using MassTransit.Serialization;
 using Microsoft.EntityFrameworkCore;

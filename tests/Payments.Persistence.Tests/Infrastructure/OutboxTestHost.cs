@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Payments.Persistence.Outbox;
 using Payments.Persistence.Tests.TestSaga;
 
@@ -34,14 +35,20 @@ public sealed class OutboxTestHost : IAsyncDisposable
 
     public BusOutboxDeliveryService<TestDbContext> Relay => _provider.GetRequiredService<BusOutboxDeliveryService<TestDbContext>>();
 
-    public static async Task<OutboxTestHost> StartAsync(PostgresDatabase database, Action<IEntityFrameworkOutboxConfigurator>? configureOutbox = null)
+    public TransactionProbe TransactionProbe => _provider.GetRequiredService<TransactionProbe>();
+
+    /// <param name="useOutbox">False leaves the endpoints without the transactional outbox (the saga repository alone).</param>
+    public static async Task<OutboxTestHost> StartAsync(PostgresDatabase database, Action<IEntityFrameworkOutboxConfigurator>? configureOutbox = null,
+        bool useOutbox = true)
     {
         var services = new ServiceCollection();
 
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddDbContext<TestDbContext>(options => options.UseNpgsql(database.ConnectionString));
         services.AddSingleton<TimeProvider>(new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero)));
         services.AddSingleton<RaceGate>();
         services.AddSingleton<DeliveryLog>();
+        services.AddSingleton<TransactionProbe>();
 
         services.AddMassTransitTestHarness(x =>
         {
@@ -60,7 +67,8 @@ public sealed class OutboxTestHost : IAsyncDisposable
             {
                 endpoint.ConcurrentMessageLimit = 16;
                 endpoint.UseSagaConcurrencyRetry();
-                endpoint.UseEntityFrameworkOutbox<TestDbContext>(context);
+                if (useOutbox)
+                    endpoint.UseEntityFrameworkOutbox<TestDbContext>(context);
             });
 
             x.AddSagaStateMachine<TestSagaStateMachine, TestSagaState>()
@@ -83,6 +91,19 @@ public sealed class OutboxTestHost : IAsyncDisposable
             if (messageId.HasValue)
                 context.MessageId = messageId;
         });
+    }
+
+    /// <summary>
+    /// Starts a test saga and waits until its TestSagaStarted was delivered and its row is committed (without the
+    /// outbox the event goes out before the row is saved).
+    /// </summary>
+    public async Task<Guid> StartSaga(string reference, Guid? messageId = null)
+    {
+        var sagaId = NewId.NextGuid();
+        await Send(new StartTestSaga(sagaId, reference), messageId);
+        await Deliveries.WaitFor(log => log.Of<TestSagaStarted>().Any(x => x.CorrelationId == sagaId), $"saga {reference} started");
+        await Eventually.Until(() => Query(db => db.Sagas.AnyAsync(x => x.CorrelationId == sagaId)), $"saga {reference} was saved");
+        return sagaId;
     }
 
     public async Task<TResult> Query<TResult>(Func<TestDbContext, Task<TResult>> query)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Xunit;
 
 namespace Payments.Persistence.Tests.Infrastructure;
 

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Payments.Persistence.Scheduling;
 using Xunit;
+using ScheduledMessage = Payments.Persistence.Scheduling.ScheduledMessage;
 
 namespace Payments.Persistence.Tests.Scheduling;
 
@@ -75,6 +76,38 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
     }
 
     [Fact]
+    public async Task A_schedule_outside_a_unit_of_work_saves_nothing_else_the_scoped_context_tracks()
+    {
+        database.SkipIfUnavailable();
+        await using SchedulingTestHost host = await StartHost(new ManualClock());
+        var paymentId = Guid.NewGuid();
+        var unsaved = new ScheduledMessage
+        {
+            TokenId = Guid.NewGuid(),
+            MessageId = Guid.NewGuid(),
+            DestinationAddress = "queue:nowhere",
+            MessageType = "urn:message:Unsaved",
+            ContentType = "application/json",
+            Body = "{}",
+            DueAt = host.Clock.GetUtcNow(),
+            CreatedAt = host.Clock.GetUtcNow(),
+        };
+
+        await using (AsyncServiceScope scope = host.Services.CreateAsyncScope())
+        {
+            // Someone else's pending change in the same scope, e.g. a half-run saga without an outbox.
+            scope.ServiceProvider.GetRequiredService<SchedulingTestDbContext>().Add(unsaved);
+
+            await scope.ServiceProvider.GetRequiredService<IMessageScheduler>()
+                .ScheduleSend(PollProbeConsumer.Address, host.Clock.UtcDateTime.AddSeconds(5), new PollDue(paymentId, 1), Token);
+        }
+
+        ScheduledMessage stored = Assert.Single(await database.ReadAllAsync());
+        Assert.NotEqual(unsaved.TokenId, stored.TokenId);
+        Assert.Contains(paymentId.ToString(), stored.Body);
+    }
+
+    [Fact]
     public async Task A_cancelled_schedule_is_deleted_and_never_sent()
     {
         database.SkipIfUnavailable();
@@ -88,7 +121,7 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
         Assert.Empty(await database.ReadAllAsync());
         host.Clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(0, await host.Dispatcher.DispatchDueAsync(Token));
-        Assert.False(await host.Harness.Consumed.Any<PollDue>(x => x.Context.Message.PaymentId == paymentId));
+        Assert.False(await host.Harness.Consumed.Any<PollDue>(x => x.Context.Message.PaymentId == paymentId, Token));
     }
 
     [Fact]
@@ -100,7 +133,7 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
 
         await host.Harness.Bus.Publish(new ScheduleInTransaction(paymentId, host.Clock.UtcDateTime.AddMinutes(3), FailAfterSaving: false), Token);
 
-        Assert.True(await host.Harness.Consumed.Any<ScheduleInTransaction>(x => x.Context.Message.PaymentId == paymentId, Token));
+        await host.Harness.Consumed.WaitForConsumed<ScheduleInTransaction>(x => x.PaymentId == paymentId);
         Assert.False(await host.Harness.Published.Any<Fault<ScheduleInTransaction>>(Token));
         ScheduledMessage stored = Assert.Single(await database.ReadAllAsync());
         Assert.Equal(host.Clock.GetUtcNow().AddMinutes(3), stored.DueAt);
@@ -120,8 +153,7 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
 
         await host.Harness.Bus.Publish(new ScheduleInTransaction(paymentId, host.Clock.UtcDateTime.AddMinutes(3), FailAfterSaving: true), Token);
 
-        Assert.True(await host.Harness.Published.Any<Fault<ScheduleInTransaction>>(
-            x => x.Context.Message.Message.PaymentId == paymentId, Token));
+        await host.Harness.Published.WaitForPublished<Fault<ScheduleInTransaction>>(x => x.Message.PaymentId == paymentId);
         Assert.Empty(await database.ReadAllAsync());
         host.Clock.Advance(TimeSpan.FromHours(1));
         Assert.Equal(0, await host.Dispatcher.DispatchDueAsync(Token));
@@ -189,6 +221,7 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
 
         int[] sentBy = await Task.WhenAll(Task.Run(() => DrainWith(first), Token), Task.Run(() => DrainWith(second), Token));
 
+        TestContext.Current.TestOutputHelper?.WriteLine($"Sent by each dispatcher: {string.Join(", ", sentBy)}");
         Assert.Equal(count, sentBy.Sum());
         await Eventually.True(() => host.Deliveries.All.Count >= count);
         await Task.Delay(200, Token);
@@ -213,7 +246,7 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
         Guid firstToken = Assert.Single(await database.ReadAllAsync()).TokenId;
 
         await host.Harness.Bus.Publish(new PollingRescheduled(paymentId), Token);
-        Assert.True(await saga.Consumed.Any<PollingRescheduled>(x => x.Context.Message.PaymentId == paymentId, Token));
+        await saga.Consumed.WaitForConsumed<PollingRescheduled>(x => x.PaymentId == paymentId);
 
         ScheduledMessage current = Assert.Single(await database.ReadAllAsync());
         Assert.NotEqual(firstToken, current.TokenId);

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Payments.Persistence.Scheduling;
 using Xunit;
+using ScheduledMessage = Payments.Persistence.Scheduling.ScheduledMessage;
 
 namespace Payments.Persistence.Tests.Scheduling;
 
@@ -66,14 +67,15 @@ public sealed class InMemorySchedulerDeliveryTests
         await using SchedulingTestHost host = await SchedulingTestHost.StartAsync(o => o.UseInMemory());
         var paymentId = Guid.NewGuid();
         var conversationId = NewId.NextGuid();
-        var startMessageId = NewId.NextGuid();
+        var startCorrelationId = NewId.NextGuid();
 
         await host.Harness.Bus.Publish(new StartPolling(paymentId, host.Clock.UtcDateTime.AddMinutes(2)), send =>
         {
             send.ConversationId = conversationId;
-            send.MessageId = startMessageId;
+            send.CorrelationId = startCorrelationId;
+            send.Headers.Set("X-Payment-Reference", "order-77");
         }, Token);
-        Assert.True(await host.Harness.Consumed.Any<StartPolling>(x => x.Context.Message.PaymentId == paymentId, Token));
+        await host.Harness.Consumed.WaitForConsumed<StartPolling>(x => x.PaymentId == paymentId);
 
         ScheduledMessage stored = Assert.Single(host.Services.GetRequiredService<InMemoryScheduledMessageStore>().Snapshot());
         Assert.Equal(host.Clock.GetUtcNow().AddMinutes(2), stored.DueAt);
@@ -88,7 +90,9 @@ public sealed class InMemorySchedulerDeliveryTests
         Assert.Equal(stored.TokenId, delivery.SchedulingTokenId);
         Assert.Equal(stored.MessageId, delivery.MessageId);
         Assert.Equal(conversationId, delivery.ConversationId);
-        Assert.Equal(startMessageId, delivery.InitiatorId);
+        // As on a direct send from a consumer: initiated by the consumed message, its application headers carried over.
+        Assert.Equal(startCorrelationId, delivery.InitiatorId);
+        Assert.Equal("order-77", delivery.PaymentReferenceHeader);
         Assert.EndsWith(PollProbeConsumer.EndpointName, delivery.SourceAddress!.AbsolutePath);
     }
 

@@ -10,11 +10,26 @@ public sealed class SchedulingTestDbContext(DbContextOptions<SchedulingTestDbCon
     protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddScheduledMessageEntity();
 }
 
+/// <summary>The scheduler's table next to the transactional outbox's, as in the processor's own context.</summary>
+public sealed class OutboxSchedulingDbContext(DbContextOptions<OutboxSchedulingDbContext> options) : DbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.AddScheduledMessageEntity();
+        modelBuilder.AddTransactionalOutboxEntities();
+    }
+}
+
+public sealed class PostgresSchedulingDatabase() : PostgresTestDatabase<SchedulingTestDbContext>(options => new SchedulingTestDbContext(options));
+
+public sealed class PostgresOutboxSchedulingDatabase() : PostgresTestDatabase<OutboxSchedulingDbContext>(options => new OutboxSchedulingDbContext(options));
+
 /// <summary>
 /// A database of its own on the PostgreSQL named by PAYMENTS_TEST_POSTGRES (start one with
 /// <c>eval "$(infra/test-services/postgres.sh start)"</c>); tests using it are skipped when the variable is not set.
 /// </summary>
-public sealed class PostgresSchedulingDatabase : IAsyncLifetime
+public abstract class PostgresTestDatabase<TContext>(Func<DbContextOptions<TContext>, TContext> create) : IAsyncLifetime
+    where TContext : DbContext
 {
     public const string EnvironmentVariable = "PAYMENTS_TEST_POSTGRES";
 
@@ -25,22 +40,22 @@ public sealed class PostgresSchedulingDatabase : IAsyncLifetime
 
     public void UseIn(DbContextOptionsBuilder options) => options.UseNpgsql(ConnectionString);
 
-    public SchedulingTestDbContext CreateContext()
+    public TContext CreateContext()
     {
-        var options = new DbContextOptionsBuilder<SchedulingTestDbContext>();
+        var options = new DbContextOptionsBuilder<TContext>();
         UseIn(options);
-        return new SchedulingTestDbContext(options.Options);
+        return create(options.Options);
     }
 
     public async Task<List<ScheduledMessage>> ReadAllAsync()
     {
-        await using SchedulingTestDbContext context = CreateContext();
+        await using TContext context = CreateContext();
         return await context.Set<ScheduledMessage>().AsNoTracking().OrderBy(x => x.DueAt).ToListAsync(TestContext.Current.CancellationToken);
     }
 
     public async Task ClearAsync()
     {
-        await using SchedulingTestDbContext context = CreateContext();
+        await using TContext context = CreateContext();
         await context.Set<ScheduledMessage>().ExecuteDeleteAsync(TestContext.Current.CancellationToken);
     }
 
@@ -53,7 +68,7 @@ public sealed class PostgresSchedulingDatabase : IAsyncLifetime
         }
 
         ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = $"scheduling_{Guid.NewGuid():N}" }.ConnectionString;
-        await using SchedulingTestDbContext context = CreateContext();
+        await using TContext context = CreateContext();
         await context.Database.EnsureCreatedAsync();
     }
 
@@ -65,7 +80,7 @@ public sealed class PostgresSchedulingDatabase : IAsyncLifetime
         }
 
         NpgsqlConnection.ClearAllPools();
-        await using SchedulingTestDbContext context = CreateContext();
+        await using TContext context = CreateContext();
         await context.Database.EnsureDeletedAsync();
     }
 }

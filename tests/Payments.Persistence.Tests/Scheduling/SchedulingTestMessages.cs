@@ -61,10 +61,12 @@ public sealed class PollProbeConsumer(Deliveries deliveries) : IConsumer<PollDue
 
 public static class Eventually
 {
-    public static async Task True(Func<bool> condition, TimeSpan? timeout = null)
+    public static Task True(Func<bool> condition, TimeSpan? timeout = null) => True(() => Task.FromResult(condition()), timeout);
+
+    public static async Task True(Func<Task<bool>> condition, TimeSpan? timeout = null)
     {
         DateTime giveUpAt = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > giveUpAt)
             {

@@ -3,15 +3,18 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Payments.Persistence.Scheduling;
 using Xunit;
+using ScheduledMessage = Payments.Persistence.Scheduling.ScheduledMessage;
 
 namespace Payments.Persistence.Tests.Scheduling;
 
 public sealed class StateMachineSchedulingTests
 {
-    [Fact]
-    public async Task A_rescheduled_poll_replaces_the_old_one_and_a_poll_carrying_the_stale_token_is_ignored()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_rescheduled_poll_replaces_the_old_one_and_a_poll_carrying_the_stale_token_is_ignored(bool inMemoryOutbox)
     {
-        await using SchedulingTestHost host = await StartHost();
+        await using SchedulingTestHost host = await StartHost(inMemoryOutbox);
         ISagaStateMachineTestHarness<PollingStateMachine, PollingState> saga = SagaHarness(host);
         var paymentId = Guid.NewGuid();
 
@@ -24,9 +27,11 @@ public sealed class StateMachineSchedulingTests
 
         host.Clock.Advance(TimeSpan.FromSeconds(10));
         await host.Harness.Bus.Publish(new PollingRescheduled(paymentId), Token);
-        Assert.True(await saga.Consumed.Any<PollingRescheduled>(x => x.Context.Message.PaymentId == paymentId, Token));
+        await saga.Consumed.WaitForConsumed<PollingRescheduled>(x => x.PaymentId == paymentId);
         Guid secondToken = await TokenOf(saga, paymentId);
         Assert.NotEqual(firstToken, secondToken);
+        // With the in-memory outbox the old token is cancelled once the message has been consumed, a moment later.
+        await Eventually.True(() => Store(host).Count == 1);
         ScheduledMessage secondStored = Assert.Single(Store(host).Snapshot());
         Assert.Equal(secondToken, secondStored.TokenId);
         Assert.Equal(host.Clock.GetUtcNow() + PollingStateMachine.PollDelay, secondStored.DueAt);
@@ -34,7 +39,7 @@ public sealed class StateMachineSchedulingTests
         // What a dispatcher that sent the first poll just before it was cancelled would deliver.
         ISendEndpoint sagaEndpoint = await host.Harness.Bus.GetSendEndpoint(new Uri($"queue:{PollingStateMachine.EndpointName}"));
         await sagaEndpoint.Send(new PollDue(paymentId, 1), send => send.Headers.Set(MessageHeaders.SchedulingTokenId, firstToken.ToString("N")), Token);
-        Assert.True(await saga.Consumed.Any<PollDue>(x => x.Context.Message.Attempt == 1 && x.Context.Message.PaymentId == paymentId, Token));
+        await saga.Consumed.WaitForConsumed<PollDue>(x => x.Attempt == 1 && x.PaymentId == paymentId);
         PollingState afterStale = saga.Sagas.Contains(paymentId)!;
         Assert.Equal(0, afterStale.PollsHandled);
         Assert.Equal(secondToken, afterStale.PollTokenId);
@@ -67,15 +72,24 @@ public sealed class StateMachineSchedulingTests
         host.Clock.Advance(TimeSpan.FromHours(1));
         Assert.Equal(0, await host.Dispatcher.DispatchDueAsync(Token));
         // Waits until the bus has been idle for a moment.
-        Assert.False(await saga.Consumed.Any<PollDue>(x => x.Context.Message.PaymentId == paymentId));
+        Assert.False(await saga.Consumed.Any<PollDue>(x => x.Context.Message.PaymentId == paymentId, Token));
         Assert.Equal(0, saga.Sagas.Contains(paymentId)!.PollsHandled);
     }
 
-    private static Task<SchedulingTestHost> StartHost() => SchedulingTestHost.StartAsync(
+    // The in-memory outbox wraps the scheduler context (cancels are deferred until the message is consumed); the
+    // processor uses it when it runs without a database.
+    private static Task<SchedulingTestHost> StartHost(bool inMemoryOutbox = false) => SchedulingTestHost.StartAsync(
         o => o.UseInMemory(),
-        configureBus: x => x.AddSagaStateMachine<PollingStateMachine, PollingState>()
-            .InMemoryRepository()
-            .Endpoint(e => e.Name = PollingStateMachine.EndpointName));
+        configureBus: x =>
+        {
+            x.AddSagaStateMachine<PollingStateMachine, PollingState>()
+                .InMemoryRepository()
+                .Endpoint(e => e.Name = PollingStateMachine.EndpointName);
+            if (inMemoryOutbox)
+            {
+                x.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UseInMemoryOutbox(context));
+            }
+        });
 
     private static ISagaStateMachineTestHarness<PollingStateMachine, PollingState> SagaHarness(SchedulingTestHost host) =>
         host.Harness.GetSagaStateMachineHarness<PollingStateMachine, PollingState>();

@@ -26,21 +26,29 @@ public sealed class DeliveryLog
 
     public ConcurrentQueue<object> Messages { get; } = new();
 
-    public void Record(Guid messageId, object message)
+    /// <summary>What arrived besides the message: the context values the outbox must carry across.</summary>
+    public ConcurrentDictionary<Guid, DeliveredContext> Contexts { get; } = new();
+
+    public void Record(ConsumeContext context, object message)
     {
+        var messageId = context.MessageId!.Value;
         Deliveries.AddOrUpdate(messageId, 1, (_, count) => count + 1);
+        Contexts[messageId] = new DeliveredContext(context.CorrelationId, context.ConversationId, context.Headers.Get<string>(TestHeader));
         Messages.Enqueue(message);
     }
 
+    public const string TestHeader = "Payments-Test";
+
     public IEnumerable<T> Of<T>() => Messages.OfType<T>();
 
-    public async Task WaitFor(Func<DeliveryLog, bool> condition, TimeSpan timeout)
+    public Task WaitFor(Func<DeliveryLog, bool> condition, string what)
     {
-        using var cancellation = new CancellationTokenSource(timeout);
-        while (!condition(this))
-            await Task.Delay(20, cancellation.Token);
+        return Eventually.Until(() => condition(this), what);
     }
 }
+
+
+public sealed record DeliveredContext(Guid? CorrelationId, Guid? ConversationId, string? TestHeader);
 
 
 public sealed class DeliveryLogConsumer(DeliveryLog log) :
@@ -60,7 +68,7 @@ public sealed class DeliveryLogConsumer(DeliveryLog log) :
     Task Record<T>(ConsumeContext<T> context)
         where T : class
     {
-        log.Record(context.MessageId!.Value, context.Message);
+        log.Record(context, context.Message);
         return Task.CompletedTask;
     }
 }

@@ -2,6 +2,9 @@ namespace Payments.Persistence.Tests.TestSaga;
 
 public record StartTestSaga(Guid CorrelationId, string Reference);
 
+/// <summary>Starts the saga with InsertOnInitial: the instance row is inserted before the event runs.</summary>
+public record StartTestSagaWithInsert(Guid CorrelationId, string Reference);
+
 public record IncrementTestSaga(Guid CorrelationId, int Amount);
 
 public record IncrementTestSagaByReference(string Reference, int Amount);

@@ -6,14 +6,17 @@ namespace Payments.Persistence.Tests.TestSaga;
 /// </summary>
 public sealed class RaceGate
 {
-    readonly TaskCompletionSource _allArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    TaskCompletionSource _allArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     int _arrivals;
     int _parties;
 
     public int Arrivals => Volatile.Read(ref _arrivals);
 
+    /// <summary>Call before sending the racing messages; arrivals are counted from here.</summary>
     public void Expect(int parties)
     {
+        _allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _arrivals, 0);
         _parties = parties;
     }
 

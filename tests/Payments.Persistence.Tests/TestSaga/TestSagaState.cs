@@ -9,7 +9,8 @@ public sealed class TestSagaState : SagaStateMachineInstance
 {
     public Guid CorrelationId { get; set; }
 
-    public string CurrentState { get; set; } = null!;
+    /// <summary>Null while a pre-inserted instance (InsertOnInitial) is still in the Initial state.</summary>
+    public string? CurrentState { get; set; }
 
     public string Reference { get; set; } = null!;
 

@@ -1,4 +1,5 @@
 using MassTransit;
+using Payments.Persistence.Tests.Infrastructure;
 
 namespace Payments.Persistence.Tests.TestSaga;
 
@@ -9,6 +10,11 @@ public sealed class TestSagaStateMachine : MassTransitStateMachine<TestSagaState
         InstanceState(x => x.CurrentState);
 
         Event(() => ByReference, x => x.CorrelateBy((saga, context) => saga.Reference == context.Message.Reference));
+        Event(() => StartWithInsert, x =>
+        {
+            x.InsertOnInitial = true;
+            x.SetSagaFactory(context => new TestSagaState { CorrelationId = context.Message.CorrelationId, Reference = context.Message.Reference });
+        });
 
         Initially(
             When(Start)
@@ -19,12 +25,20 @@ public sealed class TestSagaStateMachine : MassTransitStateMachine<TestSagaState
                 })
                 .ThenAsync(WaitForRace)
                 .Publish(context => new TestSagaStarted(context.Saga.CorrelationId))
+                .TransitionTo(Active),
+            When(StartWithInsert)
+                .Then(context => context.Saga.Starts = 1)
+                .ThenAsync(WaitForRace)
+                .Publish(context => new TestSagaStarted(context.Saga.CorrelationId))
                 .TransitionTo(Active));
 
         During(Active,
             When(Start)
                 .Then(context => context.Saga.Starts++),
+            When(StartWithInsert)
+                .Then(context => context.Saga.Starts++),
             When(Increment)
+                .Then(RecordTransaction)
                 .ThenAsync(WaitForRace)
                 .Then(context => context.Saga.Counter += context.Message.Amount)
                 .Publish(context => new TestSagaIncremented(context.Saga.CorrelationId, context.Saga.Counter)),
@@ -46,6 +60,8 @@ public sealed class TestSagaStateMachine : MassTransitStateMachine<TestSagaState
 
     public Event<StartTestSaga> Start { get; private set; } = null!;
 
+    public Event<StartTestSagaWithInsert> StartWithInsert { get; private set; } = null!;
+
     public Event<IncrementTestSaga> Increment { get; private set; } = null!;
 
     public Event<IncrementTestSagaByReference> ByReference { get; private set; } = null!;
@@ -53,6 +69,13 @@ public sealed class TestSagaStateMachine : MassTransitStateMachine<TestSagaState
     public Event<FailAfterPublishing> FailAfterPublishing { get; private set; } = null!;
 
     public Event<PublishUndeliverable> PublishUndeliverable { get; private set; } = null!;
+
+    static void RecordTransaction<T>(BehaviorContext<TestSagaState, T> context)
+        where T : class
+    {
+        var dbContext = context.GetServiceOrCreateInstance<TestDbContext>();
+        context.GetServiceOrCreateInstance<TransactionProbe>().Record(dbContext.Database.CurrentTransaction != null);
+    }
 
     static Task WaitForRace<T>(BehaviorContext<TestSagaState, T> context)
         where T : class
