@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Configuration;
+using Payments.Processor.Hosting;
+using Xunit;
+
+namespace Payments.Processor.Tests.Hosting;
+
+public sealed class ProcessorSettingsTests
+{
+    private static ProcessorSettings Read(params (string Key, string Value)[] values) =>
+        ProcessorSettings.Read(new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
+            .Build());
+
+    [Fact]
+    public void Nothing_configured_is_the_embedded_default()
+    {
+        var settings = Read();
+
+        Assert.Equal(TransportKind.InMemory, settings.Transport);
+        Assert.Equal(DatabaseProvider.InMemory, settings.Database);
+        Assert.True(settings.EmbeddedSandbox);
+        Assert.False(settings.IsDurable);
+    }
+
+    [Fact]
+    public void RabbitMq_and_PostgreSql_is_durable_without_the_sandbox()
+    {
+        var settings = Read(("RabbitMq:Host", "rabbit"), ("RabbitMq:Port", "5673"), ("Database:Provider", "PostgreSql"),
+            ("ConnectionStrings:Payments", "Host=db"));
+
+        Assert.True(settings.IsDurable);
+        Assert.Equal(5673, settings.RabbitMq!.Port);
+        Assert.Equal("/", settings.RabbitMq.VirtualHost);
+        Assert.False(settings.EmbeddedSandbox);
+    }
+
+    [Theory]
+    [InlineData("Database:Provider", "Oracle", "Database:Provider")]
+    [InlineData("RabbitMq:Port", "5672", "RabbitMq:Host")]
+    [InlineData("Sandbox:Embedded", "yes", "Sandbox:Embedded")]
+    [InlineData("Database:MigrateOnStart", "maybe", "Database:MigrateOnStart")]
+    public void A_bad_setting_names_its_key(string key, string value, string named)
+    {
+        var error = Assert.Throws<InvalidSettingException>(() => Read((key, value)));
+        Assert.Equal(named, error.Key);
+        Assert.Contains(named, error.Message);
+    }
+
+    [Fact]
+    public void A_database_without_a_connection_string_names_the_connection_string()
+    {
+        var error = Assert.Throws<InvalidSettingException>(() => Read(("Database:Provider", "SqlServer")));
+        Assert.Equal("ConnectionStrings:Payments", error.Key);
+    }
+
+    [Fact]
+    public void RabbitMq_without_a_database_is_refused()
+    {
+        var error = Assert.Throws<InvalidSettingException>(() => Read(("RabbitMq:Host", "rabbit")));
+        Assert.Equal("Database:Provider", error.Key);
+    }
+
+    [Fact]
+    public void A_bad_port_names_the_port()
+    {
+        var error = Assert.Throws<InvalidSettingException>(() => Read(("RabbitMq:Host", "rabbit"), ("RabbitMq:Port", "amqp")));
+        Assert.Equal("RabbitMq:Port", error.Key);
+    }
+}
