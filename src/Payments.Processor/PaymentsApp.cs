@@ -1,7 +1,11 @@
 using Payments.Gateways;
 using Payments.Gateways.Finpay;
 using Payments.Gateways.Singapay;
+using Payments.Contracts;
 using Payments.Processor.Api;
+using Payments.Processor.Health;
+using Payments.Processor.Observability;
+using Payments.Processor.Persistence;
 using Payments.Processor.Hosting;
 using Payments.Processor.Payments;
 using Payments.Processor.Webhooks;
@@ -18,21 +22,28 @@ public static class PaymentsApp
         if (settings.EmbeddedSandbox)
             builder.Configuration.PointGatewaysAtEmbeddedSandbox();
 
+        builder.Logging.AddPaymentsLogging();
+        builder.Services.AddPaymentsTelemetry(builder.Configuration);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddPaymentSaga(builder.Configuration);
         builder.Services.AddPaymentGateways(builder.Configuration, settings);
+        builder.Services.AddGatewayCallMetrics(PaymentGateways.Singapay, PaymentGateways.Finpay);
         builder.Services.AddPaymentsMessaging(settings);
+        builder.Services.AddPaymentsHealthChecks<PaymentsDbContext>(builder.Configuration, settings);
         if (settings.EmbeddedSandbox)
             builder.Services.AddEmbeddedSandbox(builder.Configuration);
 
         var app = builder.Build();
+        app.UsePaymentsRequestTelemetry();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapGet("/", () => Results.Redirect("/payments/docs"));
         app.MapPaymentsApi();
         app.MapGatewayWebhooks();
+        app.MapOpsApi();
+        app.MapHealthEndpoints();
 
         if (!settings.IsDurable)
             app.Logger.LogWarning("Running on embedded defaults: in-memory bus and saga store, gateway sandbox in-process. " +

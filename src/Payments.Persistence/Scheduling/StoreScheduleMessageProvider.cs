@@ -86,6 +86,9 @@ public sealed class StoreScheduleMessageProvider : IScheduleMessageProvider
         if (_consumeContext is not null)
         {
             send.TransferConsumeContextHeaders(_consumeContext);
+            // The scheduled message continues the trace it was scheduled in: a payment's polls stay in its trace.
+            if (System.Diagnostics.Activity.Current?.Id is { } traceParent)
+                send.Headers.Set(MassTransit.Logging.DiagnosticHeaders.ActivityId, traceParent);
             send.SourceAddress = _consumeContext.ReceiveContext.InputAddress;
         }
 

@@ -1,18 +1,33 @@
+using System.Linq.Expressions;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 using Payments.Processor.Payments;
+using Payments.Processor.Persistence;
 
 namespace Payments.Processor.Api;
 
-/// <summary>Reads payments through MassTransit's saga repository interfaces, so one reader serves every store.</summary>
-public sealed class PaymentQueries(ILoadSagaRepository<PaymentState> load, IQuerySagaRepository<PaymentState> query)
+/// <summary>
+/// Reads payments. A single payment comes through MassTransit's saga repository interface, so one reader serves
+/// every store; listings filter, order and limit in the database when there is one.
+/// </summary>
+public sealed class PaymentQueries(ILoadSagaRepository<PaymentState> load, IQuerySagaRepository<PaymentState> query, IServiceProvider services)
 {
-    public Task<PaymentState?> Find(Guid paymentId) => load.Load(paymentId);
+    public async Task<PaymentState?> Find(Guid paymentId) => await load.Load(paymentId);
 
-    public async Task<IReadOnlyList<PaymentState>> List(System.Linq.Expressions.Expression<Func<PaymentState, bool>> filter, int limit)
+    public async Task<IReadOnlyList<PaymentState>> List(Expression<Func<PaymentState, bool>> filter, int limit)
     {
-        var ids = await query.Find(new MassTransit.Saga.SagaQuery<PaymentState>(filter));
+        if (services.GetService<PaymentsDbContext>() is { } db)
+        {
+            return await db.Set<PaymentState>().AsNoTracking()
+                .Where(filter)
+                .OrderByDescending(p => p.CreatedAt)
+                .Take(limit)
+                .ToListAsync();
+        }
+
+        // The embedded store is process memory: filtering every instance is what there is.
         var payments = new List<PaymentState>();
-        foreach (var id in ids)
+        foreach (var id in await query.Find(new MassTransit.Saga.SagaQuery<PaymentState>(filter)))
         {
             if (await load.Load(id) is { } payment)
                 payments.Add(payment);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MassTransit;
 using Payments.Contracts;
+using Payments.Processor.Observability;
 
 namespace Payments.Processor.Api;
 
@@ -43,6 +44,7 @@ public static class PaymentsEndpoints
             charge = charge with { PaymentId = NewId.NextGuid() };
 
         await bus.Publish(charge, request.HttpContext.RequestAborted);
+        PaymentsTelemetry.TagCurrent(charge.PaymentId);
         loggers.CreateLogger("Payments.Api").LogInformation("Payment {PaymentId} requested ({MerchantReference})",
             charge.PaymentId, charge.MerchantReference);
 

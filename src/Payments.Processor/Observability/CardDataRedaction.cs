@@ -4,14 +4,15 @@ using Payments.Contracts;
 namespace Payments.Processor.Observability;
 
 /// <summary>
-/// Recognises card data in telemetry: values that contain a card number (13 to 19 digits, optionally grouped by
-/// single spaces or dashes, passing the Luhn check) and names that announce a CVV, card number or expiry.
+/// Recognises card data in telemetry: values that contain a card number (13 to 19 digits passing the Luhn check, alone
+/// or printed in short groups joined by single spaces or dashes, not inside a word such as a hex id) and names that
+/// announce a CVV, card number or expiry.
 /// </summary>
 public static class CardDataRedaction
 {
     public const string Redacted = "[redacted]";
 
-    // Compared with the name lower-cased and stripped of '.', '_', '-' and spaces.
+    // Compared with the name lower-cased and stripped of everything but letters and digits.
     private static readonly string[] SensitiveNameParts =
         ["cvv", "cvc", "cardnumber", "cardno", "securitycode", "expiry", "expdate", "expiration", "expirydate"];
 
@@ -63,13 +64,15 @@ public static class CardDataRedaction
     /// </summary>
     private static int? LongestCardFrom(List<DigitGroup> groups, int first)
     {
+        if (groups[first].Digits.Length == 0)
+            return null;
         if (IsCardNumber(groups[first].Digits))
             return first;
         int? found = null;
         var digits = new StringBuilder();
         for (var i = first; i < groups.Count; i++)
         {
-            if ((i > first && !groups[i].JoinedToPrevious) || groups[i].Digits.Length > 6)
+            if ((i > first && !groups[i].JoinedToPrevious) || groups[i].Digits.Length is 0 or > 6)
                 break;
             digits.Append(groups[i].Digits);
             if (digits.Length > 19)
@@ -84,7 +87,10 @@ public static class CardDataRedaction
 
     private readonly record struct DigitGroup(int Start, int End, string Digits, bool JoinedToPrevious);
 
-    /// <summary>Each run of digits, and whether a single space or dash joins it to the run before.</summary>
+    /// <summary>
+    /// Each run of digits, and whether a single space or dash joins it to the run before. A run touching a letter is
+    /// kept as an empty group: it breaks a chain of groups without being a candidate itself.
+    /// </summary>
     private static List<DigitGroup> DigitGroups(string value)
     {
         var groups = new List<DigitGroup>();
@@ -99,6 +105,12 @@ public static class CardDataRedaction
             var start = i;
             while (i < value.Length && char.IsAsciiDigit(value[i]))
                 i++;
+            // Digits inside a word (hex ids such as trace ids, tokens) are not card numbers.
+            if ((start > 0 && char.IsAsciiLetter(value[start - 1])) || (i < value.Length && char.IsAsciiLetter(value[i])))
+            {
+                groups.Add(new DigitGroup(start, i, "", JoinedToPrevious: false));
+                continue;
+            }
             var joined = groups.Count > 0 && start - groups[^1].End == 1 && value[start - 1] is ' ' or '-';
             groups.Add(new DigitGroup(start, i, value[start..i], joined));
         }

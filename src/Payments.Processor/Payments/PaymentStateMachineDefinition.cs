@@ -19,6 +19,8 @@ public sealed class PaymentStateMachineDefinition : SagaDefinition<PaymentState>
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpoint, ISagaConfigurator<PaymentState> saga,
         IRegistrationContext context)
     {
+        endpoint.UseFilter(new RedactedDeadLetterFilter(_options.RetryIntervals.Length,
+            context.GetRequiredService<ILoggerFactory>().CreateLogger<RedactedDeadLetterFilter>()));
         endpoint.UseMessageRetry(r => r.Intervals(_options.RetryIntervals));
         // A faulted ChargeRequested would carry the card into a Fault<T> event: nobody needs it, so none is published.
         endpoint.PublishFaults = false;

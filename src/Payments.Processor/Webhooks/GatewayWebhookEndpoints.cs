@@ -1,6 +1,7 @@
 using MassTransit;
 using Payments.Gateways;
 using Payments.Processor.Api;
+using Payments.Processor.Observability;
 using Payments.Processor.Payments;
 
 namespace Payments.Processor.Webhooks;
@@ -44,6 +45,9 @@ public static class GatewayWebhookEndpoints
                 $"No charge with reference '{reference}' was sent to {verifier.Gateway}.");
         }
 
+        // The gateway calls with no trace context: this span starts a trace of its own, linked to the payment's.
+        using var span = PaymentsTelemetry.StartCallback(verifier.Gateway, attempt.PaymentId, attempt.TraceParent);
+        span?.SetTag(PaymentsTelemetry.CallbackTrustTag, verification.Trust.ToString());
         try
         {
             if (verification is { Trust: CallbackTrust.Verified, Report: { } report })

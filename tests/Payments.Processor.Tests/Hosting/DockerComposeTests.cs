@@ -13,7 +13,7 @@ public sealed class DockerComposeTests
     [
         "Urls", "RabbitMq:Host", "RabbitMq:Port", "RabbitMq:VirtualHost", "RabbitMq:Username", "RabbitMq:Password",
         "Database:Provider", "Database:MigrateOnStart", "ConnectionStrings:Payments", "Sandbox:Embedded",
-        "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SERVICE_NAME",
+        "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SERVICE_NAME", "OTEL_METRICS_EXPORTER",
     ];
 
     private static Dictionary<string, string> ProcessorEnvironment()

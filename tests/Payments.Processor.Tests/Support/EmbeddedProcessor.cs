@@ -7,6 +7,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Payments.Contracts;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+using Payments.Processor.Observability;
+using Payments.Processor.Tests.Observability.Support;
 using Payments.Sandbox;
 using Xunit;
 
@@ -16,7 +20,7 @@ namespace Payments.Processor.Tests.Support;
 /// The processor exactly as `dotnet run` starts it on embedded defaults (in-memory bus and store, sandbox
 /// in-process), on free loopback ports, driven over real HTTP.
 /// </summary>
-public sealed class EmbeddedProcessor : IAsyncLifetime
+public class EmbeddedProcessor : IAsyncLifetime
 {
     private WebApplication? _app;
 
@@ -24,7 +28,9 @@ public sealed class EmbeddedProcessor : IAsyncLifetime
     public Uri Address { get; private set; } = null!;
     public Uri SandboxAddress { get; private set; } = null!;
     public IServiceProvider Services => _app!.Services;
-    public List<string> LogLines { get; } = [];
+    /// <summary>Every span the processor exports, and every log line it writes.</summary>
+    public SpanCollector Spans { get; } = new();
+    public CapturingLoggerProvider Logs { get; } = new();
 
     /// <summary>Extra configuration, applied before the processor reads it.</summary>
     public Dictionary<string, string?> Settings { get; } = new()
@@ -42,7 +48,10 @@ public sealed class EmbeddedProcessor : IAsyncLifetime
         _app = PaymentsApp.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(Settings);
-            builder.Logging.AddProvider(new ListLoggerProvider(LogLines));
+            builder.Logging.AddProvider(Logs);
+            builder.Logging.AddFilter<CapturingLoggerProvider>(category: null, LogLevel.Trace);
+            builder.Services.Configure<PaymentsTelemetryOptions>(o =>
+                o.ConfigureTracing.Add(tracing => tracing.AddProcessor(new SimpleActivityExportProcessor(Spans))));
         });
         await _app.StartAsync(TestContext.Current.CancellationToken);
         Address = _app.BoundAddress();
@@ -54,6 +63,8 @@ public sealed class EmbeddedProcessor : IAsyncLifetime
     public T Sandbox<T>() where T : notnull =>
         Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<global::Payments.Processor.Hosting.EmbeddedSandbox>()
             .Single().Services!.GetRequiredService<T>();
+
+    public void FlushSpans() => Services.GetRequiredService<TracerProvider>().ForceFlush();
 
     public async Task<Guid> Charge(ChargeRequested charge)
     {
@@ -75,7 +86,7 @@ public sealed class EmbeddedProcessor : IAsyncLifetime
     /// <summary>Polls GET /payments/{id} until it reports <paramref name="status"/>.</summary>
     public async Task<JsonElement> WaitForStatus(Guid paymentId, string status, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         JsonElement payment = default;
         while (DateTime.UtcNow < deadline)
         {
@@ -106,33 +117,5 @@ public sealed class EmbeddedProcessor : IAsyncLifetime
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-}
-
-/// <summary>Keeps every formatted log line (with exceptions and scopes), so tests can search them for card data.</summary>
-public sealed class ListLoggerProvider(List<string> lines) : ILoggerProvider, ISupportExternalScope
-{
-    private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
-
-    public ILogger CreateLogger(string categoryName) => new ListLogger(categoryName, lines, () => _scopes);
-
-    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
-
-    public void Dispose() { }
-
-    private sealed class ListLogger(string category, List<string> lines, Func<IExternalScopeProvider> scopes) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => scopes().Push(state);
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var scope = new List<string>();
-            scopes().ForEachScope((s, list) => list.Add(s?.ToString() ?? ""), scope);
-            var line = $"{logLevel} {category}: {formatter(state, exception)} {exception} {string.Join(" ", scope)}";
-            lock (lines)
-                lines.Add(line);
-        }
     }
 }

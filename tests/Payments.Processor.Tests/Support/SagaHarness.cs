@@ -33,12 +33,14 @@ public sealed class SagaHarness : IAsyncDisposable
 
     private static readonly ProcessorSettings Settings = new(TransportKind.InMemory, null, DatabaseProvider.InMemory, null, EmbeddedSandbox: false);
 
-    public static async Task<SagaHarness> Start(Action<PaymentOptions>? options = null, ScriptedGateway? gateway = null)
+    public static async Task<SagaHarness> Start(Action<PaymentOptions>? options = null, ScriptedGateway? gateway = null,
+        Action<IServiceCollection>? services = null)
     {
         gateway ??= new ScriptedGateway();
         var other = new ScriptedGateway(gateway.Name == PaymentGateways.Finpay ? PaymentGateways.Singapay : PaymentGateways.Finpay);
         var clock = new ManualClock();
-        var services = new ServiceCollection()
+        var replace = services;
+        var collection = new ServiceCollection()
             .AddLogging(l => l.AddProvider(NullLoggerProvider.Instance))
             .AddSingleton<TimeProvider>(clock)
             .AddSingleton<IPaymentGateway>(gateway)
@@ -47,12 +49,12 @@ public sealed class SagaHarness : IAsyncDisposable
             .AddSingleton(Settings)
             .AddScoped<SubmitChargeActivity>()
             .AddPaymentsStores(Settings);
-        services.AddOptions<PaymentOptions>().Configure(o =>
+        collection.AddOptions<PaymentOptions>().Configure(o =>
         {
             o.RetryIntervals = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200)];
             options?.Invoke(o);
         });
-        services.AddMassTransitTestHarness(x =>
+        collection.AddMassTransitTestHarness(x =>
         {
             x.DisableUsageTelemetry();
             x.AddPaymentsBus(Settings);
@@ -62,7 +64,8 @@ public sealed class SagaHarness : IAsyncDisposable
                 cfg.ConfigureEndpoints(context);
             });
         });
-        var provider = services.BuildServiceProvider(validateScopes: true);
+        replace?.Invoke(collection);
+        var provider = collection.BuildServiceProvider(validateScopes: true);
         var harness = new SagaHarness(provider, gateway, clock);
         await harness.Bus.Start();
         return harness;

@@ -1,0 +1,22 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace Payments.Processor.Tests.Observability.Support;
+
+/// <summary>What a customer's browser does with a 3-D Secure payment: open our redirect page, follow its form, decide.</summary>
+public static class Browser
+{
+    public static async Task CompleteThreeDs(JsonElement payment, string action)
+    {
+        var pageUrl = payment.GetProperty("redirect").GetProperty("pageUrl").GetString()!;
+        using var browser = new HttpClient();
+        var redirectPage = await browser.GetStringAsync(pageUrl, TestContext.Current.CancellationToken);
+        var threeDsUrl = WebUtility.HtmlDecode(Regex.Match(redirectPage, "action=\"([^\"]+)\"").Groups[1].Value);
+        Assert.False(string.IsNullOrEmpty(threeDsUrl), "the redirect page has no form action");
+        var decided = await browser.PostAsync(threeDsUrl, new FormUrlEncodedContent([new("action", action)]),
+            TestContext.Current.CancellationToken);
+        Assert.True(decided.IsSuccessStatusCode, $"the 3-D Secure page answered {decided.StatusCode} to {action}");
+    }
+}

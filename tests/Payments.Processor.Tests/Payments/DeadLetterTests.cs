@@ -1,0 +1,62 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Payments.Contracts;
+using Payments.Processor.Payments;
+using Payments.Processor.Tests.Support;
+using Xunit;
+
+namespace Payments.Processor.Tests.Payments;
+
+public sealed class DeadLetterTests
+{
+    private sealed class BrokenLedger : IChargeAttemptLedger
+    {
+        public int Calls;
+
+        public Task<ChargeAttemptStart> TryBeginAsync(ChargeAttempt attempt, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Calls);
+            throw new InvalidOperationException("database unavailable");
+        }
+
+        public Task ReleaseAsync(Guid paymentId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<ChargeAttempt?> FindByReferenceAsync(string gateway, string merchantReference, CancellationToken cancellationToken) =>
+            Task.FromResult<ChargeAttempt?>(null);
+
+    }
+
+    [Fact]
+    public async Task A_ChargeRequested_failing_every_retry_is_dead_lettered_without_card_data_and_without_a_Fault()
+    {
+        var ledger = new BrokenLedger();
+        await using var harness = await SagaHarness.Start(services: s => s.AddSingleton<IChargeAttemptLedger>(ledger));
+        var charge = Charges.Valid();
+
+        await harness.Send(charge);
+        await harness.Settle();
+
+        Assert.Equal(4, ledger.Calls); // the first attempt and three retries
+        var deadLetter = Assert.Single(harness.Bus.Sent.Select<ChargeRequested>(), m => m.Context.DestinationAddress!.AbsolutePath.EndsWith("payments_error"));
+        var redacted = deadLetter.Context.Message;
+        Assert.Equal(charge.PaymentId, redacted.PaymentId);
+        Assert.Equal("411111******1111", redacted.Card!.Number);
+        Assert.Equal("", redacted.Card.Cvv);
+        Assert.Equal("", redacted.Card.Expiry);
+        Assert.Empty(harness.Bus.Published.Select<Fault<ChargeRequested>>());
+        Assert.Equal(0, harness.Gateway.Charges);
+    }
+
+    [Fact]
+    public async Task Re_driving_the_redacted_copy_fails_the_payment_with_a_reason()
+    {
+        await using var harness = await SagaHarness.Start();
+        var charge = RedactedDeadLetterFilter.Redact(Charges.Valid());
+
+        await harness.Send(charge);
+
+        var payment = await harness.WaitFor(charge.PaymentId, m => m.Failed);
+        Assert.Equal(FailureCodes.Validation, payment.FailureCode);
+        Assert.Equal(0, harness.Gateway.Charges);
+    }
+}
