@@ -37,13 +37,13 @@ public sealed class DeadLetterTests
         await harness.Settle();
 
         Assert.Equal(4, ledger.Calls); // the first attempt and three retries
-        var deadLetter = Assert.Single(harness.Bus.Sent.Select<ChargeRequested>(), m => m.Context.DestinationAddress!.AbsolutePath.EndsWith("payments_error"));
+        var deadLetter = Assert.Single(harness.Bus.Sent.Select<ChargeRequested>(TestContext.Current.CancellationToken), m => m.Context.DestinationAddress!.AbsolutePath.EndsWith("payments_error"));
         var redacted = deadLetter.Context.Message;
         Assert.Equal(charge.PaymentId, redacted.PaymentId);
         Assert.Equal("411111******1111", redacted.Card!.Number);
         Assert.Equal("", redacted.Card.Cvv);
         Assert.Equal("", redacted.Card.Expiry);
-        Assert.Empty(harness.Bus.Published.Select<Fault<ChargeRequested>>());
+        Assert.Empty(harness.Bus.Published.Select<Fault<ChargeRequested>>(TestContext.Current.CancellationToken));
         Assert.Equal(0, harness.Gateway.Charges);
     }
 
