@@ -42,18 +42,20 @@ public sealed class FinpayCallbackVerifier(IOptions<FinpayOptions> options) : IG
             if (string.IsNullOrWhiteSpace(signature))
                 return Result(CallbackTrust.Unsigned, "no signature field", reference, report);
 
-            string expected;
             try
             {
-                expected = FinpayCallbackSignature.Compute(options.Value.MerchantKey, request.Body);
+                // The merchant key, then, during a rotation, the previous one.
+                foreach (var key in new[] { options.Value.MerchantKey, options.Value.PreviousMerchantKey })
+                {
+                    if (!string.IsNullOrWhiteSpace(key) && FinpayCallbackSignature.Matches(FinpayCallbackSignature.Compute(key, request.Body), signature))
+                        return Result(CallbackTrust.Verified, null, reference, report);
+                }
             }
             catch (JsonException)
             {
                 return Result(CallbackTrust.Forged, "the body cannot be re-encoded for its signature", reference, report);
             }
-            return FinpayCallbackSignature.Matches(expected, signature)
-                ? Result(CallbackTrust.Verified, null, reference, report)
-                : Result(CallbackTrust.Forged, "signature does not match", reference, report);
+            return Result(CallbackTrust.Forged, "signature does not match", reference, report);
         }
     }
 

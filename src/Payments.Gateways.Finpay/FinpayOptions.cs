@@ -20,6 +20,12 @@ public sealed class FinpayOptions
     /// <summary>The Basic-auth password, and the HMAC key of callback signatures.</summary>
     public string MerchantKey { get; set; } = "sandbox-merchant-key";
 
+    /// <summary>
+    /// During a key rotation only: callbacks signed with this (the old) key are still verified. Remove it once the
+    /// rotation is done.
+    /// </summary>
+    public string? PreviousMerchantKey { get; set; }
+
     /// <summary>How Finpay's seven-digit response codes are read. Finpay's full list is not public: these are assumptions.</summary>
     public FinpayResponseCodeOptions ResponseCodes { get; set; } = new();
 

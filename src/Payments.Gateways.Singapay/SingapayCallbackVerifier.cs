@@ -41,20 +41,29 @@ public sealed class SingapayCallbackVerifier(IOptions<SingapayOptions> options, 
             return Result(CallbackTrust.Forged, "missing Authorization bearer token", report);
         var bearerToken = authorization["Bearer ".Length..].Trim();
 
-        string expected;
         try
         {
-            expected = SingapaySignatures.CallbackSignature(
-                options.Value.ClientSecret, request.PathAndQuery, bearerToken, request.Body, timestamp!);
+            foreach (var secret in SecretsInUse())
+            {
+                var expected = SingapaySignatures.CallbackSignature(secret, request.PathAndQuery, bearerToken, request.Body, timestamp!);
+                if (SignaturesMatch(expected, signature.Trim()))
+                    return Result(CallbackTrust.Verified, null, report);
+            }
         }
         catch (JsonException)
         {
             return Result(CallbackTrust.Forged, "the body is not JSON, so its signature cannot be checked", report);
         }
 
-        return SignaturesMatch(expected, signature.Trim())
-            ? Result(CallbackTrust.Verified, null, report)
-            : Result(CallbackTrust.Forged, "X-Signature does not match", report);
+        return Result(CallbackTrust.Forged, "X-Signature does not match", report);
+    }
+
+    /// <summary>The client secret, then, during a rotation, the previous one.</summary>
+    private IEnumerable<string> SecretsInUse()
+    {
+        yield return options.Value.ClientSecret;
+        if (!string.IsNullOrWhiteSpace(options.Value.PreviousClientSecret))
+            yield return options.Value.PreviousClientSecret;
     }
 
     /// <summary>Compares the raw bytes in constant time; hex case is not significant.</summary>

@@ -23,6 +23,12 @@ public sealed class SingapayOptions
     /// <summary>Signs access-token requests and verifies callbacks.</summary>
     public string ClientSecret { get; set; } = "sandbox-client-secret";
 
+    /// <summary>
+    /// During a secret rotation only: callbacks signed with this (the old) secret are still verified, so none is
+    /// refused between the switch at Singapay and the processor's restart. Remove it once the rotation is done.
+    /// </summary>
+    public string? PreviousClientSecret { get; set; }
+
     /// <summary>The merchant account (ULID) charged when a payment names none.</summary>
     public string AccountId { get; set; } = "01K5G4FZZ18DMK0M5QTR8Y9QY9";
 

@@ -22,13 +22,23 @@ public sealed class FinpayCallbackVerifierTests
     private static GatewayCallbackRequest Callback(string body) =>
         new("POST", "/callbacks/finpay", new Dictionary<string, string>(), Encoding.UTF8.GetBytes(body));
 
-    private static async Task<CallbackVerification> VerifyAsync(string body, string merchantKey = MerchantKey)
+    private static async Task<CallbackVerification> VerifyAsync(string body, string merchantKey = MerchantKey, string? previousKey = null)
     {
         await using var services = FinpayServices.Create(settings: new Dictionary<string, string?>
         {
             ["Gateways:Finpay:MerchantKey"] = merchantKey,
+            ["Gateways:Finpay:PreviousMerchantKey"] = previousKey,
         });
         return services.Verifier.Verify(Callback(body));
+    }
+
+    [Fact]
+    public async Task During_a_key_rotation_the_previous_key_still_verifies()
+    {
+        var signedWithOldKey = WithSignature(SignedPart, KnownSignature);
+
+        Assert.Equal(CallbackTrust.Forged, (await VerifyAsync(signedWithOldKey, merchantKey: "rotated-key")).Trust);
+        Assert.Equal(CallbackTrust.Verified, (await VerifyAsync(signedWithOldKey, merchantKey: "rotated-key", previousKey: MerchantKey)).Trust);
     }
 
     [Fact]
