@@ -11,6 +11,8 @@
 # and lets guest in from loopback. It does not touch a system RabbitMQ, should one run.
 # Everything human-readable goes to stderr; stdout carries only the export line, so `eval` works.
 set -euo pipefail
+# Erlang keeps its cookie in $HOME; a bare CI environment may not set it.
+export HOME="${HOME:-$(getent passwd "$(id -un)" | cut -d: -f6)}"
 
 port="${PAYMENTS_TEST_RABBIT_PORT:-55672}"
 dist_port=$((port + 100))
