@@ -89,31 +89,14 @@ internal static class PaymentStateChanges
     /// <summary>Something the gateway said that moves nothing yet, such as an unknown charge outcome: kept in the audit trail.</summary>
     public static void RecordNote(this PaymentState payment, DateTimeOffset now)
     {
-        var cause = payment.NextCause ?? new TransitionCause(TransitionCauses.Command, null);
-        payment.NextCause = null;
-        payment.Transitions.Add(new PaymentTransition
-        {
-            Sequence = payment.Transitions.Count + 1,
-            At = now,
-            From = payment.CurrentState,
-            To = payment.CurrentState,
-            Cause = cause.Cause,
-            Detail = cause.Detail,
-        });
-        payment.UpdatedAt = now;
+        var cause = payment.TakeCause();
+        payment.AddEntry(now, payment.CurrentState, payment.CurrentState, cause.Cause, cause.Detail);
     }
 
     /// <summary>A second ChargeRequested for this payment: kept in the audit trail, never sent to the gateway.</summary>
     public static void RecordDuplicate(this PaymentState payment, DateTimeOffset now) =>
-        payment.Transitions.Add(new PaymentTransition
-        {
-            Sequence = payment.Transitions.Count + 1,
-            At = now,
-            From = payment.CurrentState,
-            To = payment.CurrentState,
-            Cause = TransitionCauses.Command,
-            Detail = "duplicate ChargeRequested ignored: the charge is never sent twice",
-        });
+        payment.AddEntry(now, payment.CurrentState, payment.CurrentState, TransitionCauses.Command,
+            "duplicate ChargeRequested ignored: the charge is never sent twice");
 
     /// <summary>A report about a payment that is already final changes nothing; it is kept, and a contradiction flagged.</summary>
     public static bool RecordLateReport(this PaymentState payment, GatewayStatusReported report, DateTimeOffset now)
@@ -124,38 +107,44 @@ internal static class PaymentStateChanges
             PaymentStatuses.Failed => report.Status is GatewayPaymentStatus.Succeeded,
             _ => false,
         };
-        payment.Transitions.Add(new PaymentTransition
-        {
-            Sequence = payment.Transitions.Count + 1,
-            At = now,
-            From = payment.CurrentState,
-            To = payment.CurrentState,
-            Cause = report.Source,
-            Detail = $"late report after {payment.CurrentState}: {report.Status} {Describe(report.ResponseCode, report.ResponseMessage)}",
-            Contradiction = contradiction,
-        });
-        payment.UpdatedAt = now;
+        payment.AddEntry(now, payment.CurrentState, payment.CurrentState, report.Source,
+            $"late report after {payment.CurrentState}: {report.Status} {Describe(report.ResponseCode, report.ResponseMessage)}",
+            contradiction);
         return contradiction;
     }
 
     public static PaymentTransition RecordTransition(this PaymentState payment, string? from, string to, DateTimeOffset now)
     {
-        var cause = payment.NextCause ?? new TransitionCause(TransitionCauses.Command, null);
-        payment.NextCause = null;
-        var transition = new PaymentTransition
-        {
-            Sequence = payment.Transitions.Count + 1,
-            At = now,
-            From = from,
-            To = to,
-            Cause = cause.Cause,
-            Detail = cause.Detail,
-        };
-        payment.Transitions.Add(transition);
-        payment.UpdatedAt = now;
+        var cause = payment.TakeCause();
+        var transition = payment.AddEntry(now, from, to, cause.Cause, cause.Detail);
         if (to is PaymentStatuses.Succeeded or PaymentStatuses.Failed)
             payment.CompletedAt = now;
         return transition;
+    }
+
+    private static TransitionCause TakeCause(this PaymentState payment)
+    {
+        var cause = payment.NextCause ?? new TransitionCause(TransitionCauses.Command, null);
+        payment.NextCause = null;
+        return cause;
+    }
+
+    private static PaymentTransition AddEntry(this PaymentState payment, DateTimeOffset at, string? from, string to, string cause,
+        string? detail, bool contradiction = false)
+    {
+        var entry = new PaymentTransition
+        {
+            Sequence = payment.Transitions.Count + 1,
+            At = at,
+            From = from,
+            To = to,
+            Cause = cause,
+            Detail = detail,
+            Contradiction = contradiction,
+        };
+        payment.Transitions.Add(entry);
+        payment.UpdatedAt = at;
+        return entry;
     }
 
     public static PaymentCompleted ToCompleted(this PaymentState payment) => new()
