@@ -20,7 +20,8 @@ public sealed class GatewayHarness : IAsyncDisposable
         HttpMessageHandler? primary = null,
         TimeProvider? timeProvider = null,
         string baseUrl = "http://singapay.test/singapay",
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configure = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -41,6 +42,7 @@ public sealed class GatewayHarness : IAsyncDisposable
         services.AddSingapayGateway(configuration);
         if (primary is not null)
             services.AddHttpClient(SingapayClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => primary);
+        configure?.Invoke(services);
         return new GatewayHarness(services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true }));
     }
 
