@@ -46,6 +46,29 @@ public sealed class OutboxRelayTests(PostgresDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_relay_records_how_long_each_message_waited_in_the_outbox()
+    {
+        var lags = new System.Collections.Concurrent.ConcurrentBag<double>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Payments" && instrument.Name == BusOutboxDeliveryService<TestDbContext>.LagInstrumentName)
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => lags.Add(value));
+        listener.Start();
+        // MassTransit stamps SentTime with the real clock; bring the relay's clock to real time, then 30 s later.
+        _host.Clock.Advance(DateTimeOffset.UtcNow - _host.Clock.GetUtcNow());
+        await PublishThroughBusOutbox(scopes: 1, messagesPerScope: 3);
+        _host.Clock.Advance(TimeSpan.FromSeconds(30));
+
+        await _host.Relay.DeliverBatchAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(lags.Count >= 3, $"{lags.Count} lag measurements");
+        Assert.Contains(lags, lag => lag is >= 29 and < 90); // ~30 s, less the time the publish itself took
+    }
+
+    [Fact]
     public async Task Relayed_message_keeps_its_headers_and_identifiers()
     {
         var messageId = NewId.NextGuid();

@@ -31,11 +31,17 @@ public class BusOutboxDeliveryService<TDbContext> : BackgroundService
     readonly EntityFrameworkOutboxOptions<TDbContext> _options;
     readonly IServiceScopeFactory _scopeFactory;
     readonly TimeProvider _timeProvider;
+    readonly System.Diagnostics.Metrics.Histogram<double> _lag;
+
+    /// <summary>Meter "Payments", histogram of seconds from a message's write to the outbox to its send by the relay.</summary>
+    public const string LagInstrumentName = "payments.outbox.lag";
 
     public BusOutboxDeliveryService(IBusControl bus, IServiceScopeFactory scopeFactory, IOptions<OutboxDeliveryServiceOptions> delivery,
         IOptions<EntityFrameworkOutboxOptions<TDbContext>> options, IBusOutboxNotification notification, TimeProvider timeProvider,
-        ILogger<BusOutboxDeliveryService<TDbContext>> logger)
+        ILogger<BusOutboxDeliveryService<TDbContext>> logger, System.Diagnostics.Metrics.IMeterFactory meters)
     {
+        _lag = meters.Create(new System.Diagnostics.Metrics.MeterOptions("Payments")).CreateHistogram<double>(LagInstrumentName, unit: "s",
+            description: "Time from an outgoing message's write to the outbox to its delivery by the relay");
         _bus = bus;
         _scopeFactory = scopeFactory;
         _delivery = delivery.Value;
@@ -256,6 +262,7 @@ public class BusOutboxDeliveryService<TDbContext> : BackgroundService
             var endpoint = await _bus.GetSendEndpoint(message.DestinationAddress).ConfigureAwait(false);
             var pipe = new StoredMessageSendPipe(message, _timeProvider.GetUtcNow().UtcDateTime);
             await endpoint.Send(new SerializedMessageBody(), pipe, sendTimeout.Token).ConfigureAwait(false);
+            _lag.Record(Math.Max(0, (_timeProvider.GetUtcNow().UtcDateTime - message.SentTime).TotalSeconds));
             return true;
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)

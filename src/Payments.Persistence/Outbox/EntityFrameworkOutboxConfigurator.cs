@@ -88,6 +88,7 @@ public class EntityFrameworkOutboxConfigurator<TDbContext> :
         });
 
         _services.TryAddSingleton<InboxCleanupService<TDbContext>>();
+        _services.AddMetrics();
         _services.TryAddSingleton<BusOutboxDeliveryService<TDbContext>>();
         if (!_cleanupDisabled)
             _services.AddHostedService(provider => provider.GetRequiredService<InboxCleanupService<TDbContext>>());
