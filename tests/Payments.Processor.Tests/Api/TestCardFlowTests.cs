@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Payments.Processor.Tests.Support;
 using Payments.Sandbox.Singapay;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,17 +28,11 @@ public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixtu
     {
         var id = await processor.Charge(Charges.Valid("4000000000003220"));
         var payment = await processor.WaitForStatus(id, "Redirect");
-        var pageUrl = payment.GetProperty("redirect").GetProperty("pageUrl").GetString()!;
-
         // What a browser does: open our redirect page, follow its auto-submitting form, press Confirm.
+        var threeDsUrl = await Browser.OpenThreeDs(payment);
         using var browser = new HttpClient();
-        var redirectPage = await browser.GetStringAsync(pageUrl, TestContext.Current.CancellationToken);
-        var action = WebUtility.HtmlDecode(Regex.Match(redirectPage, "action=\"([^\"]+)\"").Groups[1].Value);
-        var threeDsPage = await browser.GetAsync(action, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, threeDsPage.StatusCode);
-        Assert.Contains("Confirm", await threeDsPage.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        var confirm = await browser.PostAsync(action, new FormUrlEncodedContent([new("action", "confirm")]), TestContext.Current.CancellationToken);
-        Assert.True(confirm.IsSuccessStatusCode, $"confirm answered {confirm.StatusCode}");
+        Assert.Contains("Confirm", await browser.GetStringAsync(threeDsUrl, TestContext.Current.CancellationToken));
+        await Browser.Decide(threeDsUrl, "confirm");
 
         payment = await processor.WaitForStatus(id, "Succeeded");
         Assert.Equal("Redirect", Statuses(payment)[1]);
@@ -51,12 +43,8 @@ public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixtu
     {
         var id = await processor.Charge(Charges.Valid("4000000000003220"));
         var payment = await processor.WaitForStatus(id, "Redirect");
-        var pageUrl = payment.GetProperty("redirect").GetProperty("pageUrl").GetString()!;
-        using var browser = new HttpClient();
-        var action = WebUtility.HtmlDecode(Regex.Match(await browser.GetStringAsync(pageUrl, TestContext.Current.CancellationToken),
-            "action=\"([^\"]+)\"").Groups[1].Value);
 
-        await browser.PostAsync(action, new FormUrlEncodedContent([new("action", "cancel")]), TestContext.Current.CancellationToken);
+        await Browser.CompleteThreeDs(payment, "cancel");
 
         await processor.WaitForStatus(id, "Failed");
     }
@@ -114,6 +102,15 @@ public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixtu
 
         Assert.Equal("validation", payment.GetProperty("failureCode").GetString());
         Assert.StartsWith("Customer.Country:", payment.GetProperty("failureReason").GetString());
+    }
+
+    [Fact]
+    public async Task The_root_lists_the_endpoints()
+    {
+        var index = await processor.Http.GetStringAsync("/", TestContext.Current.CancellationToken);
+
+        Assert.Contains("POST /payments", index);
+        Assert.Contains("GET /health/ready", index);
     }
 
     private static string[] Statuses(JsonElement payment) =>
