@@ -28,7 +28,7 @@ public static class PaymentsApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddPaymentSaga(builder.Configuration);
-        builder.Services.AddPaymentGateways(builder.Configuration, settings);
+        builder.Services.AddPaymentGateways(builder.Configuration);
         builder.Services.AddGatewayCallMetrics(PaymentGateways.Singapay, PaymentGateways.Finpay);
         builder.Services.AddPaymentsMessaging(settings);
         builder.Services.AddPaymentsHealthChecks<PaymentsDbContext>(builder.Configuration, settings);
@@ -39,7 +39,9 @@ public static class PaymentsApp
         app.UsePaymentsRequestTelemetry();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapGet("/", () => Results.Redirect("/payments/docs"));
+        app.MapGet("/", () => Results.Text(
+            "Payments processor. POST /payments (a ChargeRequested as JSON), GET /payments/{id}, GET /payments/{id}/redirect, " +
+            "POST /webhooks/{singapay|finpay}, GET /ops/payments, GET /health/live, GET /health/ready. See README.md.\n"));
         app.MapPaymentsApi();
         app.MapGatewayWebhooks();
         app.MapOpsApi();
@@ -62,7 +64,7 @@ internal static class ProcessorServiceCollectionExtensions
         return services;
     }
 
-    public static IServiceCollection AddPaymentGateways(this IServiceCollection services, IConfiguration configuration, ProcessorSettings settings)
+    public static IServiceCollection AddPaymentGateways(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingapayGateway(configuration);
         services.AddFinpayGateway(configuration);
