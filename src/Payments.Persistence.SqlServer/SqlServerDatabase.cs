@@ -4,19 +4,12 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 namespace Payments.Persistence.SqlServer;
 
 /// <summary>The one place the host and tests choose SQL Server for a Payments DbContext.</summary>
-/// <remarks>
-/// Projects that only reference this project see no EF SQL Server types at compile time (they are referenced by path,
-/// see SqlServerProvider.props), so the overloads without a configure callback are the ones they can call.
-/// </remarks>
 public static class SqlServerDatabase
 {
     /// <summary>The value of <c>Database.ProviderName</c> when a context runs on SQL Server.</summary>
     public const string ProviderName = "Microsoft.EntityFrameworkCore.SqlServer";
 
-    /// <summary>
-    /// Uses SQL Server with SQL authentication (Entra ID through MSAL and Always Encrypted with attestation are not
-    /// available in this build; see src/Shims/Microsoft.SqlServer.Server/README.md).
-    /// </summary>
+    /// <summary>Uses SQL Server for a Payments context.</summary>
     public static DbContextOptionsBuilder UsePaymentsSqlServer(this DbContextOptionsBuilder builder, string connectionString) =>
         UsePaymentsSqlServer(builder, connectionString, configure: static _ => { });
 

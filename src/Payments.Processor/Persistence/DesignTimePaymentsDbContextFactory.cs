@@ -1,8 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using Payments.Processor.Persistence;
 
-namespace Payments.Processor.Design;
+namespace Payments.Processor.Persistence;
 
 /// <summary>What `dotnet ef` builds migrations from: the PostgreSQL model. No connection is opened.</summary>
 public sealed class DesignTimePaymentsDbContextFactory : IDesignTimeDbContextFactory<PaymentsDbContext>

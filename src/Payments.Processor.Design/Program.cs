@@ -1,1 +1,0 @@
-Console.WriteLine("Design-time host for `dotnet ef`; see the project file.");
