@@ -12,7 +12,8 @@ public static class ServiceCollectionExtensions
     /// <summary>
     /// Registers the Finpay adapter as one more <see cref="IPaymentGateway"/> and <see cref="IGatewayCallbackVerifier"/>
     /// (other gateways' registrations stay), with <see cref="FinpayOptions"/> bound from "Gateways:Finpay" and validated
-    /// at startup, and the shared gateway resilience ("Gateways:Finpay:Resilience") on its HttpClient.
+    /// at startup, and the shared gateway resilience ("Gateways:Finpay:Resilience") on its HttpClient, which sends
+    /// no trace context (a gateway is a third party).
     /// </summary>
     public static IServiceCollection AddFinpayGateway(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,6 +24,7 @@ public static class ServiceCollectionExtensions
 
         services.AddHttpClient<FinpayClient>(FinpayClient.HttpClientName, (provider, http) =>
                 http.BaseAddress = provider.GetRequiredService<IOptions<FinpayOptions>>().Value.ApiBase)
+            .WithoutTraceContextPropagation()
             .AddGatewayResilience(PaymentGateways.Finpay);
 
         // Transient, like the typed client it holds, so each resolution gets a client from the factory's current handler.

@@ -12,7 +12,8 @@ public static class ServiceCollectionExtensions
     /// <summary>
     /// Registers the Singapay adapter as one more <see cref="IPaymentGateway"/> and <see cref="IGatewayCallbackVerifier"/>
     /// (other gateways' registrations stay), with <see cref="SingapayOptions"/> bound from "Gateways:Singapay" and
-    /// validated at startup, and the shared gateway resilience ("Gateways:Singapay:Resilience") on its HttpClient.
+    /// validated at startup, and the shared gateway resilience ("Gateways:Singapay:Resilience") on its HttpClient, which sends
+    /// no trace context (a gateway is a third party).
     /// </summary>
     public static IServiceCollection AddSingapayGateway(this IServiceCollection services, IConfiguration configuration)
     {
@@ -25,6 +26,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<SingapayAccessTokenProvider>();
         services.AddHttpClient<SingapayClient>(SingapayClient.HttpClientName, (provider, http) =>
                 http.BaseAddress = provider.GetRequiredService<IOptions<SingapayOptions>>().Value.ApiBase)
+            .WithoutTraceContextPropagation()
             .AddGatewayResilience(PaymentGateways.Singapay);
 
         // Transient, like the typed client it holds, so each resolution gets a client from the factory's current handler.

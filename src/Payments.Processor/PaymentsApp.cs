@@ -36,7 +36,6 @@ public static class PaymentsApp
             builder.Services.AddEmbeddedSandbox(builder.Configuration);
 
         var app = builder.Build();
-        app.UsePaymentsRequestTelemetry();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapGet("/", () => Results.Text(

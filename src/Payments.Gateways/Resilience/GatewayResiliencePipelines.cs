@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -10,61 +7,19 @@ using Polly.Timeout;
 namespace Payments.Gateways.Resilience;
 
 /// <summary>
-/// One pipeline per gateway, kept for the life of the process. IHttpClientFactory recreates message handlers every
-/// few minutes, so the circuit's state must live here and not in a handler; every HttpClient of a gateway shares it.
-/// <para>Order: retry (never for charges) → circuit breaker (all kinds) → per-attempt timeout (by kind).</para>
+/// The strategies of a gateway's HTTP calls. Order: retry (never for charges) → the gateway's shared circuit breaker
+/// (all kinds) → per-attempt timeout (by kind).
 /// </summary>
-internal sealed class GatewayResiliencePipelines(
-    IOptionsMonitor<GatewayResilienceOptions> options,
-    IEnumerable<GatewayResilienceRegistration> registrations,
-    TimeProvider? timeProvider = null,
-    ILoggerFactory? loggerFactory = null) : IGatewayCircuitMonitor
+internal static class GatewayResiliencePipelines
 {
-    internal static readonly ResiliencePropertyKey<GatewayCallKind> CallKindKey = new("Payments.Gateways.CallKind");
-
-    private readonly ConcurrentDictionary<string, Lazy<GatewayPipeline>> _pipelines = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ILogger _logger =
-        (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Payments.Gateways.Resilience");
-
-    private TimeProvider Clock => timeProvider ?? TimeProvider.System;
-
-    public IReadOnlyCollection<string> Gateways { get; } =
-        registrations.Select(r => r.Gateway).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-
-    public ResiliencePipeline<HttpResponseMessage> For(string gateway) =>
-        _pipelines.GetOrAdd(gateway, name => new Lazy<GatewayPipeline>(() => Build(name))).Value.Pipeline;
-
-    public GatewayCircuitState GetState(string gateway)
+    /// <summary>What each HttpClient of the gateway runs its requests through; <paramref name="circuit"/> is shared by them all.</summary>
+    public static void AddAttemptStrategies(
+        ResiliencePipelineBuilder<HttpResponseMessage> builder,
+        string gateway,
+        GatewayResilienceOptions settings,
+        ResiliencePipeline<HttpResponseMessage> circuit,
+        ILogger logger)
     {
-        if (!_pipelines.TryGetValue(gateway, out var lazy) || !lazy.IsValueCreated)
-            return GatewayCircuitState.Closed;
-        var pipeline = lazy.Value;
-        return pipeline.Circuit.CircuitState switch
-        {
-            CircuitState.Isolated => GatewayCircuitState.Open,
-            // Polly moves to half-open only when the next call arrives; report it as soon as the break is over.
-            CircuitState.Open => Clock.GetUtcNow() >= pipeline.OpenUntil ? GatewayCircuitState.HalfOpen : GatewayCircuitState.Open,
-            CircuitState.HalfOpen => GatewayCircuitState.HalfOpen,
-            _ => GatewayCircuitState.Closed,
-        };
-    }
-
-    public bool IsOpen(string gateway) => GetState(gateway) == GatewayCircuitState.Open;
-
-    private static GatewayCallKind KindOf(ResilienceContext context) =>
-        context.Properties.GetValue(CallKindKey, GatewayCallKind.Charge);
-
-    private GatewayPipeline Build(string gateway)
-    {
-        var settings = options.Get(gateway);
-        var problems = settings.Validate(gateway).ToList();
-        if (problems.Count > 0)
-            throw new OptionsValidationException(gateway, typeof(GatewayResilienceOptions), problems);
-
-        var circuit = new CircuitBreakerStateProvider();
-        var pipeline = new GatewayPipeline(circuit);
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { Name = gateway, TimeProvider = Clock };
-
         if (settings.RetryCount > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
@@ -77,74 +32,65 @@ internal sealed class GatewayResiliencePipelines(
                     KindOf(args.Context) != GatewayCallKind.Charge && TransientFailure.Is(args.Outcome)),
                 OnRetry = args =>
                 {
-                    _logger.LogWarning(
-                        "{Gateway} {CallKind} attempt {Attempt} failed ({Failure}); retrying in {Delay}",
-                        gateway, KindOf(args.Context), args.AttemptNumber + 1, Describe(args.Outcome), args.RetryDelay);
+                    GatewayResilienceLog.Retrying(logger, gateway, KindOf(args.Context), args.AttemptNumber + 1,
+                        Describe(args.Outcome), args.RetryDelay);
                     return default;
                 },
             });
         }
 
+        builder.AddPipeline(circuit);
+
+        builder.AddTimeout(new TimeoutStrategyOptions
+        {
+            TimeoutGenerator = args => ValueTask.FromResult(settings.AttemptTimeout.For(KindOf(args.Context))),
+        });
+    }
+
+    /// <summary>The gateway's one circuit breaker, built once and shared by every HttpClient of the gateway.</summary>
+    public static void AddCircuitBreaker(
+        ResiliencePipelineBuilder<HttpResponseMessage> builder,
+        string gateway,
+        GatewayResilienceOptions settings,
+        GatewayCircuit circuit,
+        TimeProvider clock,
+        ILogger logger)
+    {
         builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
         {
             FailureRatio = settings.FailureRatio,
             MinimumThroughput = settings.MinimumThroughput,
             SamplingDuration = settings.SamplingDuration,
             BreakDuration = settings.BreakDuration,
-            StateProvider = circuit,
+            StateProvider = circuit.StateProvider,
             ShouldHandle = args => ValueTask.FromResult(TransientFailure.Is(args.Outcome)),
             OnOpened = args =>
             {
-                pipeline.OpenUntil = Clock.GetUtcNow() + args.BreakDuration;
-                _logger.LogError("{Gateway} circuit opened for {BreakDuration} after {Failure}",
-                    gateway, args.BreakDuration, Describe(args.Outcome));
+                circuit.OpenUntil = clock.GetUtcNow() + args.BreakDuration;
+                GatewayResilienceLog.CircuitOpened(logger, gateway, args.BreakDuration, Describe(args.Outcome));
                 return default;
             },
             OnHalfOpened = _ =>
             {
-                pipeline.OpenUntil = DateTimeOffset.MaxValue;
-                _logger.LogInformation("{Gateway} circuit half-open: testing with one call", gateway);
+                circuit.OpenUntil = DateTimeOffset.MaxValue;
+                GatewayResilienceLog.CircuitHalfOpened(logger, gateway);
                 return default;
             },
             OnClosed = _ =>
             {
-                pipeline.OpenUntil = DateTimeOffset.MaxValue;
-                _logger.LogInformation("{Gateway} circuit closed", gateway);
+                circuit.OpenUntil = DateTimeOffset.MaxValue;
+                GatewayResilienceLog.CircuitClosed(logger, gateway);
                 return default;
             },
         });
-
-        builder.AddTimeout(new TimeoutStrategyOptions
-        {
-            TimeoutGenerator = args => ValueTask.FromResult(settings.AttemptTimeout.For(KindOf(args.Context))),
-        });
-
-        pipeline.Pipeline = builder.Build();
-        return pipeline;
     }
 
-    // Status and exception type only: an exception message could quote a URL or body.
+    /// <summary>An unmarked request, or none at all, counts as a charge: forgetting to mark it must never cause a retry.</summary>
+    private static GatewayCallKind KindOf(ResilienceContext context) =>
+        context.GetRequestMessage()?.GetGatewayCallKind() ?? GatewayCallKind.Charge;
+
     private static string Describe(Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception is { } exception
             ? exception.GetType().Name
-            : $"HTTP {(int?)outcome.Result?.StatusCode}";
-
-    private sealed class GatewayPipeline(CircuitBreakerStateProvider circuit)
-    {
-        // "Never" until OnOpened has run, so a circuit that is just opening is not reported half-open.
-        private long _openUntilTicks = DateTimeOffset.MaxValue.UtcTicks;
-
-        public CircuitBreakerStateProvider Circuit { get; } = circuit;
-
-        public ResiliencePipeline<HttpResponseMessage> Pipeline { get; set; } = ResiliencePipeline<HttpResponseMessage>.Empty;
-
-        public DateTimeOffset OpenUntil
-        {
-            get => new(Interlocked.Read(ref _openUntilTicks), TimeSpan.Zero);
-            set => Interlocked.Exchange(ref _openUntilTicks, value.UtcTicks);
-        }
-    }
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"HTTP {(int?)outcome.Result?.StatusCode}");
 }
-
-/// <summary>Marks a gateway registered with AddGatewayResilience, so the monitor can list it before its first call.</summary>
-internal sealed record GatewayResilienceRegistration(string Gateway);

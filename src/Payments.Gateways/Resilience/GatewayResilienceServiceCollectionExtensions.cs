@@ -1,16 +1,27 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Registry;
 
 namespace Payments.Gateways.Resilience;
 
 public static class GatewayResilienceServiceCollectionExtensions
 {
+    /// <summary>The name of the resilience handler on a gateway's HttpClient (its pipeline is "{client}-gateway").</summary>
+    public const string PipelineName = "gateway";
+
     /// <summary>
-    /// Puts the gateway's shared resilience pipeline (retry for non-charges, one circuit breaker per gateway,
-    /// per-attempt timeouts) in front of this HttpClient, with <see cref="GatewayResilienceOptions"/> bound from
+    /// Puts Microsoft.Extensions.Http.Resilience's handler in front of this HttpClient: retry for non-charges, the
+    /// gateway's one circuit breaker, per-attempt timeouts, with <see cref="GatewayResilienceOptions"/> bound from
     /// "Gateways:{gatewayName}:Resilience" and validated at startup.
+    /// <para>
+    /// The circuit breaker is a pipeline of its own in Polly's registry, keyed by gateway alone, so every HttpClient of
+    /// the gateway shares one circuit (AddResilienceHandler alone would key its pipeline by client name).
+    /// </para>
     /// <para>
     /// Sets <see cref="HttpClient.Timeout"/> to infinite: the pipeline's per-attempt timeouts rule, and an HttpClient
     /// timeout would surface as a bare cancellation instead of a <c>TimeoutRejectedException</c>.
@@ -24,8 +35,9 @@ public static class GatewayResilienceServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(gatewayName);
         var services = builder.Services;
 
-        services.TryAddSingleton<GatewayResiliencePipelines>();
-        services.TryAddSingleton<IGatewayCircuitMonitor>(sp => sp.GetRequiredService<GatewayResiliencePipelines>());
+        services.TryAddSingleton(provider => new GatewayCircuits(
+            provider.GetServices<GatewayResilienceRegistration>(), ClockOf(provider)));
+        services.TryAddSingleton<IGatewayCircuitMonitor>(provider => provider.GetRequiredService<GatewayCircuits>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayResilienceOptions>, GatewayResilienceOptionsValidator>());
 
         if (!IsRegistered(services, gatewayName))
@@ -35,13 +47,34 @@ public static class GatewayResilienceServiceCollectionExtensions
                 .Configure<IServiceProvider>((options, provider) =>
                     provider.GetService<IConfiguration>()?.GetSection(GatewayResilienceOptions.SectionFor(gatewayName)).Bind(options))
                 .ValidateOnStart();
+            services.AddResiliencePipeline<GatewayCircuitKey, HttpResponseMessage>(new GatewayCircuitKey(gatewayName), (pipeline, context) =>
+            {
+                var provider = context.ServiceProvider;
+                pipeline.TimeProvider = ClockOf(provider);
+                GatewayResiliencePipelines.AddCircuitBreaker(pipeline, gatewayName,
+                    provider.GetRequiredService<IOptionsMonitor<GatewayResilienceOptions>>().Get(gatewayName),
+                    provider.GetRequiredService<GatewayCircuits>().For(gatewayName), ClockOf(provider), LoggerOf(provider));
+            });
         }
 
         builder.ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
-        builder.AddHttpMessageHandler(provider =>
-            new GatewayResilienceHandler(gatewayName, provider.GetRequiredService<GatewayResiliencePipelines>()));
+        builder.AddHttpMessageHandler(() => new GatewayUnavailableTranslation(gatewayName));
+        builder.AddResilienceHandler(PipelineName, (pipeline, context) =>
+        {
+            var provider = context.ServiceProvider;
+            pipeline.TimeProvider = ClockOf(provider);
+            var circuit = provider.GetRequiredService<ResiliencePipelineProvider<GatewayCircuitKey>>()
+                .GetPipeline<HttpResponseMessage>(new GatewayCircuitKey(gatewayName));
+            GatewayResiliencePipelines.AddAttemptStrategies(pipeline, gatewayName,
+                context.GetOptions<GatewayResilienceOptions>(gatewayName), circuit, LoggerOf(provider));
+        });
         return builder;
     }
+
+    private static TimeProvider ClockOf(IServiceProvider provider) => provider.GetService<TimeProvider>() ?? TimeProvider.System;
+
+    private static ILogger LoggerOf(IServiceProvider provider) =>
+        provider.GetService<ILoggerFactory>()?.CreateLogger(GatewayResilienceLog.Category) ?? NullLogger.Instance;
 
     private static bool IsRegistered(IServiceCollection services, string gatewayName) =>
         services.Any(d => d.ServiceType == typeof(GatewayResilienceRegistration)

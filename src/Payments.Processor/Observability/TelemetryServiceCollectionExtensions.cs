@@ -1,7 +1,12 @@
+using System.Diagnostics;
 using MassTransit;
+using MassTransit.Logging;
+using MassTransit.Monitoring;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OpenTelemetry;
+using OpenTelemetry.Context.Propagation;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -10,22 +15,16 @@ namespace Payments.Processor.Observability;
 
 public static class TelemetryServiceCollectionExtensions
 {
-    /// <summary>Everything that emits spans here: ASP.NET Core, HttpClient, MassTransit, Npgsql, and our own source.</summary>
-    public static readonly string[] TraceSources =
-        [PaymentsTelemetry.SourceName, "Microsoft.AspNetCore", "System.Net.Http", "MassTransit", "Npgsql"];
-
-    public static readonly string[] Meters =
-        [PaymentsTelemetry.MeterName, "MassTransit", "System.Net.Http", "Microsoft.AspNetCore.Hosting"];
-
     /// <summary>
-    /// Traces and metrics over OpenTelemetry: a TracerProvider and a MeterProvider owned by the container, started
-    /// before the host's other services and flushed after they stopped. Spans are tagged with the payment they
-    /// serve and scrubbed of card data before any exporter sees them. OTLP export is on when
-    /// OTEL_EXPORTER_OTLP_ENDPOINT is set (see <see cref="PaymentsTelemetryOptions"/>). Calling it twice adds nothing.
+    /// Traces and metrics over OpenTelemetry (<c>AddOpenTelemetry()</c>, whose hosted service starts the providers
+    /// with the host; the container flushes and disposes them): ASP.NET Core, HttpClient, SQL Server, Npgsql,
+    /// MassTransit, runtime metrics and our own source and meter. Spans are tagged with the payment they serve and
+    /// scrubbed of card data before any exporter sees them. OTLP export is on when OTEL_EXPORTER_OTLP_ENDPOINT is set
+    /// (see <see cref="PaymentsTelemetryOptions"/>). Calling it twice adds nothing.
     /// </summary>
     public static IServiceCollection AddPaymentsTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        if (services.Any(d => d.ServiceType == typeof(TelemetryLifetime)))
+        if (services.Any(d => d.ServiceType == typeof(PaymentBusObserver)))
             return services;
 
         services.AddOptions<PaymentsTelemetryOptions>();
@@ -34,12 +33,18 @@ public static class TelemetryServiceCollectionExtensions
         services.AddConsumeObserver(provider => provider.GetRequiredService<PaymentBusObserver>());
         services.AddPublishObserver(provider => provider.GetRequiredService<PaymentBusObserver>());
         services.AddSendObserver(provider => provider.GetRequiredService<PaymentBusObserver>());
+        // The OTLP exporter reads OTEL_EXPORTER_OTLP_* from the container's configuration; a host has registered it already.
+        services.TryAddSingleton(configuration);
 
-        services.AddSingleton(provider => BuildTracerProvider(configuration, provider.GetRequiredService<IOptions<PaymentsTelemetryOptions>>().Value,
-            provider.GetService<ILoggerFactory>()));
-        services.AddSingleton(provider => BuildMeterProvider(configuration, provider.GetRequiredService<IOptions<PaymentsTelemetryOptions>>().Value));
-        services.AddSingleton<TelemetryLifetime>();
-        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<TelemetryLifetime>());
+        // OpenTelemetry's HttpClient instrumentation writes traceparent and baggage into every request itself unless the
+        // default propagator is plain W3C trace context; then .NET's DiagnosticsHandler alone propagates, through each
+        // handler's ActivityHeadersPropagator, which the gateway clients set to send nothing (they are third parties).
+        Sdk.SetDefaultTextMapPropagator(new TraceContextPropagator());
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName(configuration),
+                serviceVersion: typeof(TelemetryServiceCollectionExtensions).Assembly.GetName().Version?.ToString()))
+            .WithTracing(tracing => ConfigureTracing(tracing, configuration))
+            .WithMetrics(metrics => ConfigureMetrics(metrics, configuration));
         return services;
     }
 
@@ -52,39 +57,53 @@ public static class TelemetryServiceCollectionExtensions
         return services;
     }
 
-    internal static TracerProvider BuildTracerProvider(IConfiguration configuration, PaymentsTelemetryOptions options,
-        ILoggerFactory? loggers = null)
+    private static void ConfigureTracing(TracerProviderBuilder tracing, IConfiguration configuration)
     {
-        var builder = Sdk.CreateTracerProviderBuilder()
-            // The OTLP exporter reads OTEL_EXPORTER_OTLP_* from here: the host's configuration, environment included.
-            .ConfigureServices(services => services.AddSingleton(configuration))
-            .SetResourceBuilder(Resource(configuration))
-            .AddSource(TraceSources)
+        tracing
+            .AddSource(PaymentsTelemetry.SourceName, DiagnosticHeaders.DefaultListenerName)
+            .AddAspNetCoreInstrumentation(options => options.EnrichWithHttpResponse = TagPaymentOfRoute)
+            .AddHttpClientInstrumentation()
+            .AddSqlClientInstrumentation()
+            .AddNpgsql()
             .AddProcessor(new PaymentSpanEnricher())
-            .AddProcessor(new CardDataRedactingProcessor(loggers?.CreateLogger<CardDataRedactingProcessor>()));
-        foreach (var configure in options.ConfigureTracing)
-            configure(builder);
+            .AddProcessor(provider => new CardDataRedactingProcessor(provider.GetService<ILogger<CardDataRedactingProcessor>>()));
+        // Deferred until the container is built, and after the redactor: exporters added through
+        // PaymentsTelemetryOptions only ever see redacted spans.
+        ((IDeferredTracerProviderBuilder)tracing).Configure((provider, builder) =>
+        {
+            foreach (var configure in provider.GetRequiredService<IOptions<PaymentsTelemetryOptions>>().Value.ConfigureTracing)
+                configure(builder);
+        });
         if (ExportsOverOtlp(configuration, "OTEL_TRACES_EXPORTER"))
-            builder.AddOtlpExporter();
-        return builder.Build();
+            tracing.AddOtlpExporter();
     }
 
-    internal static MeterProvider BuildMeterProvider(IConfiguration configuration, PaymentsTelemetryOptions options)
+    private static void ConfigureMetrics(MeterProviderBuilder metrics, IConfiguration configuration)
     {
-        var builder = Sdk.CreateMeterProviderBuilder()
-            .ConfigureServices(services => services.AddSingleton(configuration))
-            .SetResourceBuilder(Resource(configuration))
-            .AddMeter(Meters);
-        foreach (var configure in options.ConfigureMetrics)
-            configure(builder);
+        metrics
+            .AddMeter(PaymentsTelemetry.MeterName, InstrumentationOptions.MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddHttpClientInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddSqlClientInstrumentation()
+            .AddNpgsqlInstrumentation();
+        ((IDeferredMeterProviderBuilder)metrics).Configure((provider, builder) =>
+        {
+            foreach (var configure in provider.GetRequiredService<IOptions<PaymentsTelemetryOptions>>().Value.ConfigureMetrics)
+                configure(builder);
+        });
         if (ExportsOverOtlp(configuration, "OTEL_METRICS_EXPORTER"))
-            builder.AddOtlpExporter();
-        return builder.Build();
+            metrics.AddOtlpExporter();
     }
 
-    private static ResourceBuilder Resource(IConfiguration configuration) =>
-        ResourceBuilder.CreateDefault().AddService(ServiceName(configuration),
-            serviceVersion: typeof(TelemetryServiceCollectionExtensions).Assembly.GetName().Version?.ToString());
+    /// <summary>A /payments/{id} request's span names the payment it asked about.</summary>
+    private static void TagPaymentOfRoute(Activity span, HttpResponse response)
+    {
+        var context = response.HttpContext;
+        if ((context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText?.StartsWith("/payments/", StringComparison.Ordinal) == true
+            && context.GetRouteValue("id") is string id && Guid.TryParse(id, out var paymentId))
+            span.SetTag(PaymentsTelemetry.PaymentIdTag, paymentId.ToString());
+    }
 
     public static string ServiceName(IConfiguration configuration) =>
         configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : PaymentsTelemetryOptions.DefaultServiceName;

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Payments.Gateways.Resilience;
 using Xunit;
 
@@ -112,7 +113,7 @@ public sealed class CircuitBreakerTests
     [Fact]
     public async Task After_the_break_one_trial_call_is_let_through_and_its_success_closes_the_circuit()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var gateway = ScriptedHandler.Sequence(HttpStatusCode.InternalServerError, HttpStatusCode.InternalServerError, HttpStatusCode.OK);
         await using var clients = GatewayClients.Create(
             new Dictionary<string, (string, HttpMessageHandler?)> { ["Finpay"] = ("Finpay", gateway) },

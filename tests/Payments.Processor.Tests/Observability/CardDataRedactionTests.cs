@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using OpenTelemetry;
-using OpenTelemetry.Trace;
 using Payments.Processor.Observability;
 using Payments.Processor.Tests.Observability.Support;
 using Xunit;
@@ -72,10 +68,8 @@ public sealed class CardDataRedactionTests
     [Fact]
     public void The_exporter_behind_the_processor_pipeline_sees_card_data_masked_or_not_at_all()
     {
-        var exported = new SpanCollector();
-        var options = new PaymentsTelemetryOptions();
-        options.ConfigureTracing.Add(tracing => tracing.AddProcessor(new SimpleActivityExportProcessor(exported)));
-        using var tracing = TelemetryServiceCollectionExtensions.BuildTracerProvider(new ConfigurationBuilder().Build(), options);
+        var exported = new List<Activity>();
+        using var services = TracedServices.Create(exported);
 
         var marker = Guid.NewGuid().ToString();
         using (var span = PaymentsTelemetry.Source.StartActivity($"charge 4111111111111111 {marker}"))
@@ -106,7 +100,7 @@ public sealed class CardDataRedactionTests
         }
 
         var redacted = Assert.Single(exported.Tagged("test.marker", marker));
-        Assert.Empty(new CardDataScanner().WatchCvv("123").Scan(SpanCollector.Texts(redacted)));
+        Assert.Empty(new CardDataScanner().WatchCvv("123").Scan(SpanQueries.Texts(redacted)));
         Assert.Equal(CardDataRedaction.Redacted, redacted.GetTagItem("card.cvv"));
         Assert.Equal(CardDataRedaction.Redacted, redacted.GetTagItem("card.expiry"));
         Assert.Equal(CardDataRedaction.Redacted, redacted.GetTagItem("card.number"));
@@ -125,10 +119,8 @@ public sealed class CardDataRedactionTests
     [Fact]
     public void Saga_spans_are_tagged_with_the_payment_and_the_spans_under_them_inherit_it()
     {
-        var exported = new SpanCollector();
-        var options = new PaymentsTelemetryOptions();
-        options.ConfigureTracing.Add(tracing => tracing.AddProcessor(new SimpleActivityExportProcessor(exported)));
-        using var tracing = TelemetryServiceCollectionExtensions.BuildTracerProvider(new ConfigurationBuilder().Build(), options);
+        var exported = new List<Activity>();
+        using var services = TracedServices.Create(exported);
         using var massTransit = new ActivitySource("MassTransit");
         using var httpClient = new ActivitySource("System.Net.Http");
         var paymentId = Guid.NewGuid().ToString();

@@ -4,7 +4,10 @@ using OpenTelemetry;
 
 namespace Payments.Processor.Tests.Observability.Support;
 
-/// <summary>An exporter that keeps what it is given, as the OTLP exporter would see it.</summary>
+/// <summary>
+/// An exporter that keeps what it is given, as the OTLP exporter would see it; thread-safe, for the embedded
+/// processor whose spans arrive from many threads. Smaller tests use AddInMemoryExporter with <see cref="SpanQueries"/>.
+/// </summary>
 public sealed class SpanCollector : BaseExporter<Activity>
 {
     private readonly ConcurrentQueue<Activity> _spans = new();
@@ -18,25 +21,7 @@ public sealed class SpanCollector : BaseExporter<Activity>
         return ExportResult.Success;
     }
 
-    public IEnumerable<Activity> Tagged(string key, string value) =>
-        Spans.Where(s => s.GetTagItem(key)?.ToString() == value);
+    public IEnumerable<Activity> Tagged(string key, string value) => Spans.Tagged(key, value);
 
-    /// <summary>Every string a span carries to an exporter: name, tags, event names and tags, status, links' tags.</summary>
-    public static IEnumerable<string> Texts(Activity span)
-    {
-        yield return span.DisplayName;
-        if (span.StatusDescription is { } status)
-            yield return status;
-        foreach (var (key, value) in span.TagObjects)
-            yield return $"{key}={value}";
-        foreach (var activityEvent in span.Events)
-        {
-            yield return activityEvent.Name;
-            foreach (var (key, value) in activityEvent.Tags)
-                yield return $"{key}={value}";
-        }
-        foreach (var link in span.Links)
-            foreach (var (key, value) in link.Tags ?? [])
-                yield return $"{key}={value}";
-    }
+    public static IEnumerable<string> Texts(Activity span) => SpanQueries.Texts(span);
 }
