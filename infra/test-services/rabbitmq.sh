@@ -131,11 +131,14 @@ CONF
 # (epmd adds ::1 to the address it is given).
 assert_loopback_only() {
   command -v ss >/dev/null || { echo "rabbitmq.sh: ss not found; cannot check the listeners" >&2; return 1; }
-  local dir pid exposed; dir="$(data_dir)"
+  local dir pid listeners exposed; dir="$(data_dir)"
   pid="$(cat "$dir/rabbit.pid" 2>/dev/null || true)"
-  exposed="$(ss -Hltnp | awk -v pid="pid=${pid}," -v epmd=":${epmd_port}" \
-    '(pid != "pid=," && index($0, pid)) || substr($4, length($4) - length(epmd) + 1) == epmd { print $4 }' \
-    | grep -Ev '^(127\.0\.0\.1|\[::1\]):' || true)"
+  listeners="$(ss -Hltnp | awk -v pid="pid=${pid}," -v ports=":${port} :${dist_port} :${epmd_port}" '
+    BEGIN { n = split(ports, wanted, " ") }
+    { for (i = 1; i <= n; i++) if (substr($4, length($4) - length(wanted[i]) + 1) == wanted[i]) { print $4; next } }
+    pid != "pid=," && index($0, pid) { print $4 }')"
+  [[ -n "$listeners" ]] || { echo "rabbitmq.sh: nothing listens on port ${port}" >&2; return 1; }
+  exposed="$(grep -Ev '^(127\.0\.0\.1|\[::1\]):' <<<"$listeners" || true)"
   if [[ -n "$exposed" ]]; then
     echo "rabbitmq.sh: the node listens beyond loopback: ${exposed//$'\n'/ }" >&2
     return 1
