@@ -55,6 +55,19 @@ stop() {
   rm -f -- "$state_file"
 }
 
+# The cluster's port is open on 127.0.0.1 only (listen_addresses above): nothing of ours on 0.0.0.0 or ::.
+assert_loopback_only() {
+  command -v ss >/dev/null || { echo "postgres.sh: ss not found; cannot check the listeners" >&2; return 1; }
+  local listeners exposed
+  listeners="$(ss -Hltn "( sport = :${port} )" | awk '{print $4}')"
+  [[ -n "$listeners" ]] || { echo "postgres.sh: nothing listens on port ${port}" >&2; return 1; }
+  exposed="$(grep -Ev '^(127\.0\.0\.1|\[::1\]):' <<<"$listeners" || true)"
+  if [[ -n "$exposed" ]]; then
+    echo "postgres.sh: the cluster listens beyond loopback: ${exposed//$'\n'/ }" >&2
+    return 1
+  fi
+}
+
 start() {
   if is_running; then
     echo "postgres.sh: reusing the running cluster on port ${port} ($(data_dir))" >&2
@@ -96,6 +109,7 @@ CONF
     exit 1
   fi
   as_postgres "$bin_dir/createdb" -h 127.0.0.1 -p "$port" -U postgres "$database"
+  if ! assert_loopback_only; then stop; exit 1; fi
 
   echo "postgres.sh: PostgreSQL $("$bin_dir/postgres" --version | awk '{print $3}') running on 127.0.0.1:${port} (data in ${dir})" >&2
   echo "export PAYMENTS_TEST_POSTGRES=\"$(connection_string)\""
@@ -104,7 +118,8 @@ CONF
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  check-loopback) assert_loopback_only ;;
   status)
     if is_running; then echo "running on port ${port}: $(connection_string)"; else echo "not running (port ${port})"; exit 1; fi ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|check-loopback" >&2; exit 2 ;;
 esac

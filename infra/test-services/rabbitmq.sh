@@ -9,6 +9,9 @@
 #
 # The node is its own (name, port, data directory), listens on 127.0.0.1:${PAYMENTS_TEST_RABBIT_PORT:-55672} only,
 # and lets guest in from loopback. It does not touch a system RabbitMQ, should one run.
+# Erlang's own ports stay on loopback too: the node's distribution port (AMQP port + 100), and an epmd of the node's
+# own (AMQP port + 200, started on 127.0.0.1) instead of the shared 4369 one, which another node may have opened on
+# every interface. `start` refuses to report success while anything of the node listens beyond loopback.
 # Everything human-readable goes to stderr; stdout carries only the export line, so `eval` works.
 set -euo pipefail
 # Erlang keeps its cookie in $HOME; a bare CI environment may not set it.
@@ -16,6 +19,7 @@ export HOME="${HOME:-$(getent passwd "$(id -un)" | cut -d: -f6)}"
 
 port="${PAYMENTS_TEST_RABBIT_PORT:-55672}"
 dist_port=$((port + 100))
+epmd_port=$((port + 200))
 node="payments-test-${port}@localhost"
 state_file="/tmp/payments-test-rabbit-${port}.dir"
 server=/usr/lib/rabbitmq/bin/rabbitmq-server
@@ -38,6 +42,11 @@ node_env() {
   export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
   export RABBITMQ_NODE_PORT="$port"
   export RABBITMQ_DIST_PORT="$dist_port"
+  # epmd, the distribution listener and the CLI tools' own Erlang nodes: loopback only.
+  export ERL_EPMD_ADDRESS=127.0.0.1
+  export ERL_EPMD_PORT="$epmd_port"
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+  export RABBITMQ_CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
   export RABBITMQ_MNESIA_BASE="$dir/mnesia"
   export RABBITMQ_LOG_BASE="$dir/log"
   export RABBITMQ_PID_FILE="$dir/rabbit.pid"
@@ -59,6 +68,8 @@ stop() {
     node_env "$dir"
     "$ctl" -n "$node" stop >/dev/null 2>&1 || true
     if [[ -f "$dir/rabbit.pid" ]]; then kill "$(cat "$dir/rabbit.pid")" 2>/dev/null || true; fi
+    # The epmd on this node's own port serves no other node.
+    epmd -port "$epmd_port" -kill >/dev/null 2>&1 || true
     rm -rf -- "$dir"
     echo "rabbitmq.sh: stopped node ${node} and removed ${dir}" >&2
   else
@@ -111,8 +122,28 @@ CONF
     stop
     exit 1
   fi
+  if ! assert_loopback_only; then stop; exit 1; fi
   echo "rabbitmq.sh: RabbitMQ node ${node} running on 127.0.0.1:${port} (data in ${dir})" >&2
   echo "export PAYMENTS_TEST_RABBITMQ=\"127.0.0.1:${port}\""
+}
+
+# Every socket the node listens on (AMQP, distribution, anything a plugin opens) and its epmd's: loopback only
+# (epmd adds ::1 to the address it is given).
+assert_loopback_only() {
+  command -v ss >/dev/null || { echo "rabbitmq.sh: ss not found; cannot check the listeners" >&2; return 1; }
+  local dir pid listeners exposed; dir="$(data_dir)"
+  pid="$(cat "$dir/rabbit.pid" 2>/dev/null || true)"
+  listeners="$(ss -Hltnp | awk -v pid="pid=${pid}," -v ports=":${port} :${dist_port} :${epmd_port}" '
+    BEGIN { n = split(ports, wanted, " ") }
+    { for (i = 1; i <= n; i++) if (substr($4, length($4) - length(wanted[i]) + 1) == wanted[i]) { print $4; next } }
+    pid != "pid=," && index($0, pid) { print $4 }')"
+  [[ -n "$listeners" ]] || { echo "rabbitmq.sh: nothing listens on port ${port}" >&2; return 1; }
+  exposed="$(grep -Ev '^(127\.0\.0\.1|\[::1\]):' <<<"$listeners" || true)"
+  if [[ -n "$exposed" ]]; then
+    echo "rabbitmq.sh: the node listens beyond loopback: ${exposed//$'\n'/ }" >&2
+    return 1
+  fi
+  echo "rabbitmq.sh: node ${node} and its epmd listen on 127.0.0.1 only" >&2
 }
 
 add_vhost() {
@@ -128,5 +159,6 @@ case "${1:-}" in
   vhost) add_vhost "${2:?usage: $0 vhost NAME}" ;;
   stop) stop ;;
   status) if is_running; then echo "running: 127.0.0.1:${port}"; else echo "not running (port ${port})"; exit 1; fi ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  check-loopback) assert_loopback_only ;;
+  *) echo "usage: $0 start|stop|status|vhost NAME|check-loopback" >&2; exit 2 ;;
 esac

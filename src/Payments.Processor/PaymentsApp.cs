@@ -8,8 +8,8 @@ using Payments.Processor.Observability;
 using Payments.Processor.Persistence;
 using Payments.Processor.Hosting;
 using Payments.Processor.Payments;
+using Payments.Processor.OpenApi;
 using Payments.Processor.Webhooks;
-using Payments.Sandbox;
 
 /// <summary>The processor's table of contents.</summary>
 public static class PaymentsApp
@@ -19,8 +19,7 @@ public static class PaymentsApp
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         var settings = ProcessorSettings.Read(builder.Configuration);
-        if (settings.EmbeddedSandbox)
-            builder.Configuration.PointGatewaysAtEmbeddedSandbox();
+        builder.AddEmbeddedSandboxWhenConfigured(settings);
 
         builder.Logging.AddPaymentsLogging();
         builder.Services.AddPaymentsTelemetry(builder.Configuration);
@@ -32,15 +31,12 @@ public static class PaymentsApp
         builder.Services.AddGatewayCallMetrics(PaymentGateways.Singapay, PaymentGateways.Finpay);
         builder.Services.AddPaymentsMessaging(settings);
         builder.Services.AddPaymentsHealthChecks<PaymentsDbContext>(builder.Configuration, settings);
-        if (settings.EmbeddedSandbox)
-            builder.Services.AddEmbeddedSandbox(builder.Configuration);
+        builder.Services.AddPaymentsOpenApi();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapGet("/", () => Results.Text(
-            "Payments processor. POST /payments (a ChargeRequested as JSON), GET /payments/{id}, GET /payments/{id}/redirect, " +
-            "POST /webhooks/{singapay|finpay}, GET /ops/payments, GET /health/live, GET /health/ready. See README.md.\n"));
+        app.MapPaymentsApiReference();
         app.MapPaymentsApi();
         app.MapGatewayWebhooks();
         app.MapOpsApi();
@@ -68,27 +64,6 @@ internal static class ProcessorServiceCollectionExtensions
         services.AddSingapayGateway(configuration);
         services.AddFinpayGateway(configuration);
         services.AddScoped<PaymentGatewayRouter>();
-        return services;
-    }
-
-    /// <summary>Unless a gateway's BaseUrl is configured, it is the in-process sandbox's.</summary>
-    public static void PointGatewaysAtEmbeddedSandbox(this ConfigurationManager configuration)
-    {
-        var sandbox = (configuration["Sandbox:Url"] is { Length: > 0 } url ? url : new SandboxOptions().Url).TrimEnd('/');
-        var defaults = new Dictionary<string, string?>();
-        if (string.IsNullOrWhiteSpace(configuration["Gateways:Singapay:BaseUrl"]))
-            defaults["Gateways:Singapay:BaseUrl"] = $"{sandbox}/singapay";
-        if (string.IsNullOrWhiteSpace(configuration["Gateways:Finpay:BaseUrl"]))
-            defaults["Gateways:Finpay:BaseUrl"] = $"{sandbox}/finpay";
-        configuration.AddInMemoryCollection(defaults);
-    }
-
-    public static IServiceCollection AddEmbeddedSandbox(this IServiceCollection services, IConfiguration configuration)
-    {
-        var options = new SandboxOptions();
-        configuration.GetSection(SandboxOptions.Section).Bind(options);
-        services.AddSingleton(options);
-        services.AddHostedService<EmbeddedSandbox>();
         return services;
     }
 }

@@ -20,7 +20,12 @@ public static class OpsEndpoints
 
     public static IEndpointRouteBuilder MapOpsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/ops").WithTags("Operations").MapGet("/payments", ListPayments);
+        app.MapGroup("/ops").WithTags("Operations").MapGet("/payments", ListPayments)
+            .WithName("ListPayments")
+            .WithSummary("Finds payments, e.g. the stuck ones, newest first, each with its audit trail")
+            .Produces<PaymentList>()
+            .ProducesValidationProblem()
+            .AddOpenApiOperationTransformer(PaymentListParameters.Describe);
         return app;
     }
 
@@ -33,12 +38,8 @@ public static class OpsEndpoints
 
         var payments = await queries.List(query.Filter(), query.Limit);
         var baseUrl = $"{request.Scheme}://{request.Host}";
-        return Results.Ok(new
-        {
-            count = payments.Count,
-            limit = query.Limit,
-            payments = payments.Select(p => PaymentView.From(p, $"{baseUrl}/payments/{p.CorrelationId}/redirect")).ToList(),
-        });
+        return Results.Ok(new PaymentList(payments.Count, query.Limit,
+            payments.Select(p => PaymentView.From(p, $"{baseUrl}/payments/{p.CorrelationId}/redirect")).ToList()));
     }
 
     /// <summary>The query string, read and checked. Everything it filters on is a column of every saga store.</summary>
@@ -144,3 +145,6 @@ public static class OpsEndpoints
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
 }
+
+/// <summary>What GET /ops/payments answers: the payments found (at most <see cref="Limit"/>), newest first.</summary>
+public sealed record PaymentList(int Count, int Limit, IReadOnlyList<PaymentView> Payments);

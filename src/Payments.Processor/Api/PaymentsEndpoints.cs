@@ -2,6 +2,7 @@ using System.Text.Json;
 using MassTransit;
 using Payments.Contracts;
 using Payments.Processor.Observability;
+using Payments.Processor.OpenApi;
 
 namespace Payments.Processor.Api;
 
@@ -14,9 +15,25 @@ public static class PaymentsEndpoints
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
         var payments = app.MapGroup("/payments").WithTags("Payments");
-        payments.MapPost("/", RequestCharge);
-        payments.MapGet("/{id}", GetPayment);
-        payments.MapGet("/{id}/redirect", GetRedirectPage);
+        payments.MapPost("/", RequestCharge)
+            .WithName("RequestCharge")
+            .WithSummary("Requests a charge: the same ChargeRequested a bus client sends")
+            .DescribesJsonBody<RouteHandlerBuilder, ChargeRequested>()
+            .Produces<ChargeAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        payments.MapGet("/{id}", GetPayment)
+            .WithName("GetPayment")
+            .WithSummary("The payment as it stands, and its audit trail")
+            .Produces<PaymentView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        payments.MapGet("/{id}/redirect", GetRedirectPage)
+            .WithName("GetRedirectPage")
+            .WithSummary("The 3-D Secure page to open in the customer's browser")
+            .Produces<string>(StatusCodes.Status200OK, "text/html")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -49,7 +66,7 @@ public static class PaymentsEndpoints
             charge.PaymentId, charge.MerchantReference);
 
         var location = $"/payments/{charge.PaymentId}";
-        return Results.Accepted(location, new { paymentId = charge.PaymentId, status = location });
+        return Results.Accepted(location, new ChargeAccepted(charge.PaymentId, location));
     }
 
     private static async Task<IResult> GetPayment(string id, PaymentQueries queries, HttpRequest request)
@@ -77,3 +94,6 @@ public static class PaymentsEndpoints
     internal static IResult Problem(int status, string title, string detail) =>
         Results.Problem(statusCode: status, title: title, detail: detail);
 }
+
+/// <summary>What POST /payments answers: the payment's id, and where to follow it.</summary>
+public sealed record ChargeAccepted(Guid PaymentId, string Status);

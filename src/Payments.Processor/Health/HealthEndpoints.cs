@@ -20,7 +20,7 @@ public static class HealthEndpoints
         {
             Predicate = _ => false,
             ResponseWriter = WriteJson,
-        }).WithTags("Health");
+        }).WithHealthDescription("Liveness", "Whether the process answers (asks no dependency)");
         app.MapHealthChecks(ReadyPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(HealthChecksServiceCollectionExtensions.ReadyTag),
@@ -31,9 +31,17 @@ public static class HealthEndpoints
                 [HealthStatus.Degraded] = StatusCodes.Status200OK,
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
-        }).WithTags("Health");
+        }).WithHealthDescription("Readiness", "Whether the bus and the database work, and the gateways answer (a gateway down is Degraded: 200)")
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status503ServiceUnavailable, typeof(HealthReportView), ["application/json"]));
         return app;
     }
+
+    private static IEndpointConventionBuilder WithHealthDescription(this IEndpointConventionBuilder endpoint, string name, string summary) =>
+        endpoint.WithMetadata(new HttpMethodMetadata([HttpMethods.Get]))
+            .WithName(name)
+            .WithSummary(summary)
+            .WithTags("Health")
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(HealthReportView), ["application/json"]));
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -41,20 +49,22 @@ public static class HealthEndpoints
     public static Task WriteJson(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
-        var body = new
-        {
-            status = report.Status.ToString(),
-            durationMs = Math.Round(report.TotalDuration.TotalMilliseconds, 1),
-            entries = report.Entries.ToDictionary(entry => entry.Key, entry => new
-            {
-                status = entry.Value.Status.ToString(),
-                description = entry.Value.Description,
-                durationMs = Math.Round(entry.Value.Duration.TotalMilliseconds, 1),
-                error = entry.Value.Exception?.GetType().Name,
-                tags = entry.Value.Tags,
-                data = entry.Value.Data.ToDictionary(d => d.Key, d => d.Value?.ToString()),
-            }),
-        };
+        var body = new HealthReportView(
+            report.Status.ToString(),
+            Math.Round(report.TotalDuration.TotalMilliseconds, 1),
+            report.Entries.ToDictionary(entry => entry.Key, entry => new HealthEntryView(
+                entry.Value.Status.ToString(),
+                entry.Value.Description,
+                Math.Round(entry.Value.Duration.TotalMilliseconds, 1),
+                entry.Value.Exception?.GetType().Name,
+                entry.Value.Tags,
+                entry.Value.Data.ToDictionary(d => d.Key, d => d.Value?.ToString()))));
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, Json), context.RequestAborted);
     }
 }
+
+/// <summary>What the health endpoints answer: the overall status and one entry per check.</summary>
+public sealed record HealthReportView(string Status, double DurationMs, IReadOnlyDictionary<string, HealthEntryView> Entries);
+
+public sealed record HealthEntryView(string Status, string? Description, double DurationMs, string? Error,
+    IEnumerable<string> Tags, IReadOnlyDictionary<string, string?> Data);

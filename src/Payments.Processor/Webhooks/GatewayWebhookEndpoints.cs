@@ -2,6 +2,7 @@ using MassTransit;
 using Payments.Gateways;
 using Payments.Processor.Api;
 using Payments.Processor.Observability;
+using Payments.Processor.OpenApi;
 using Payments.Processor.Payments;
 
 namespace Payments.Processor.Webhooks;
@@ -15,7 +16,16 @@ public static class GatewayWebhookEndpoints
 {
     public static IEndpointRouteBuilder MapGatewayWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/webhooks/{gateway}", ReceiveCallback).WithTags("Webhooks");
+        app.MapPost("/webhooks/{gateway}", ReceiveCallback)
+            .WithTags("Webhooks")
+            .WithName("ReceiveGatewayCallback")
+            .WithSummary("A gateway's callback (singapay or finpay), in the gateway's own signed format")
+            .DescribesJsonBody("The gateway's callback as it sends it; its signature headers are checked against the raw body.")
+            .Produces<CallbackReceived>()
+            .Produces<CallbackQueuedForInquiry>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -55,13 +65,13 @@ public static class GatewayWebhookEndpoints
                 await bus.Publish(GatewayStatusReported.From(report, attempt.PaymentId, verifier.Gateway, TransitionCauses.Callback,
                     finalCheck: false, clock.GetUtcNow()), request.HttpContext.RequestAborted);
                 logger.LogInformation("Payment {PaymentId}: verified {Gateway} callback says {Status}", attempt.PaymentId, verifier.Gateway, report.Status);
-                return Results.Ok(new { received = true, paymentId = attempt.PaymentId });
+                return Results.Ok(new CallbackReceived(Received: true, attempt.PaymentId));
             }
 
             await bus.Publish(new InquirePaymentStatus(attempt.PaymentId, verifier.Gateway,
                 new GatewayPaymentReference(attempt.MerchantReference, null, attempt.AccountId), FinalCheck: false), request.HttpContext.RequestAborted);
             logger.LogInformation("Payment {PaymentId}: unsigned {Gateway} callback, inquiring", attempt.PaymentId, verifier.Gateway);
-            return Results.Accepted(value: new { received = true, verified = false, action = "inquiring" });
+            return Results.Accepted(value: new CallbackQueuedForInquiry(Received: true, Verified: false, Action: "inquiring"));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -78,3 +88,9 @@ public static class GatewayWebhookEndpoints
         return new GatewayCallbackRequest(request.Method, $"{request.PathBase}{request.Path}{request.QueryString}", headers, body.ToArray());
     }
 }
+
+/// <summary>A verified callback, handed to the payment.</summary>
+public sealed record CallbackReceived(bool Received, Guid PaymentId);
+
+/// <summary>An unsigned callback: taken only as a hint, the payment's status is being inquired.</summary>
+public sealed record CallbackQueuedForInquiry(bool Received, bool Verified, string Action);

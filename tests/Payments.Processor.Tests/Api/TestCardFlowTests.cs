@@ -104,15 +104,6 @@ public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixtu
         Assert.StartsWith("Customer.Country:", payment.GetProperty("failureReason").GetString());
     }
 
-    [Fact]
-    public async Task The_root_lists_the_endpoints()
-    {
-        var index = await processor.Http.GetStringAsync("/", TestContext.Current.CancellationToken);
-
-        Assert.Contains("POST /payments", index);
-        Assert.Contains("GET /health/ready", index);
-    }
-
     private static string[] Statuses(JsonElement payment) =>
         payment.GetProperty("transitions").EnumerateArray()
             .Where(t => t.GetProperty("from").GetString() != t.GetProperty("to").GetString())
