@@ -10,7 +10,7 @@ namespace Payments.Processor.Observability;
 /// span with a card number in an event (e.g. an exception message) is not exported at all. Registered ahead of
 /// every exporter.
 /// </summary>
-public sealed class CardDataRedactingProcessor(ILogger? logger = null) : BaseProcessor<Activity>
+public sealed partial class CardDataRedactingProcessor(ILogger? logger = null) : BaseProcessor<Activity>
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
@@ -27,10 +27,12 @@ public sealed class CardDataRedactingProcessor(ILogger? logger = null) : BasePro
         {
             // Exporters skip spans that are not marked recorded.
             activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
-            _logger.LogWarning("Span {SpanName} ({SpanId}) was not exported: one of its events held card data",
-                activity.DisplayName, activity.SpanId);
+            SpanDropped(_logger, activity.DisplayName, activity.SpanId);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Span {SpanName} ({SpanId}) was not exported: one of its events held card data")]
+    private static partial void SpanDropped(ILogger logger, string spanName, ActivitySpanId spanId);
 
     private static List<(string Key, object Replacement)> Replacements(IEnumerable<KeyValuePair<string, object?>> tags)
     {

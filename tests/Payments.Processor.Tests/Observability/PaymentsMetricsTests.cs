@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Payments.Contracts;
 using Payments.Gateways;
 using Payments.Gateways.Resilience;
@@ -16,9 +17,24 @@ namespace Payments.Processor.Tests.Observability;
 public sealed class PaymentsMetricsTests : IAsyncDisposable
 {
     private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
-    private readonly MetricRecorder _recorded;
+    private readonly MetricCollector<long> _started;
+    private readonly MetricCollector<long> _completed;
+    private readonly MetricCollector<double> _timeToCompletion;
+    private readonly MetricCollector<double> _callDuration;
+    private readonly MetricCollector<long> _callErrors;
+    private readonly MetricCollector<int> _circuitState;
 
-    public PaymentsMetricsTests() => _recorded = new MetricRecorder(_meters.GetRequiredService<IMeterFactory>());
+    public PaymentsMetricsTests()
+    {
+        // Scoped to this test's meter factory, so parallel tests' measurements don't mix.
+        var factory = _meters.GetRequiredService<IMeterFactory>();
+        _started = new(factory, PaymentsTelemetry.MeterName, PaymentsMetrics.Started);
+        _completed = new(factory, PaymentsTelemetry.MeterName, PaymentsMetrics.Completed);
+        _timeToCompletion = new(factory, PaymentsTelemetry.MeterName, PaymentsMetrics.TimeToCompletion);
+        _callDuration = new(factory, PaymentsTelemetry.MeterName, PaymentsMetrics.GatewayCallDuration);
+        _callErrors = new(factory, PaymentsTelemetry.MeterName, PaymentsMetrics.GatewayCallErrors);
+        _circuitState = new(factory, PaymentsTelemetry.MeterName, PaymentsMetrics.GatewayCircuitState);
+    }
 
     private PaymentsMetrics Metrics(IGatewayCircuitMonitor? circuits = null) =>
         new(_meters.GetRequiredService<IMeterFactory>(), circuits);
@@ -39,14 +55,14 @@ public sealed class PaymentsMetricsTests : IAsyncDisposable
         await harness.WaitFor(charge.PaymentId, m => m.Succeeded);
         Assert.Single(await harness.Published<PaymentCompleted>(c => c.PaymentId == charge.PaymentId));
 
-        var started = Assert.Single(_recorded.Of(PaymentsMetrics.Started));
+        var started = Assert.Single(_started.GetMeasurementSnapshot());
         Assert.Equal(1, started.Value);
-        Assert.Equal(PaymentGateways.Singapay, started["gateway"]);
-        var completed = Assert.Single(_recorded.Of(PaymentsMetrics.Completed));
-        Assert.Equal((PaymentGateways.Singapay, "succeeded"), (completed["gateway"], completed["outcome"]));
-        var duration = Assert.Single(_recorded.Of(PaymentsMetrics.TimeToCompletion));
+        Assert.Equal(PaymentGateways.Singapay, started.Tags["gateway"]);
+        var completed = Assert.Single(_completed.GetMeasurementSnapshot());
+        Assert.Equal((PaymentGateways.Singapay, "succeeded"), (completed.Tags["gateway"], completed.Tags["outcome"]));
+        var duration = Assert.Single(_timeToCompletion.GetMeasurementSnapshot());
         Assert.Equal(90, duration.Value, precision: 3);
-        Assert.Equal("succeeded", duration["outcome"]);
+        Assert.Equal("succeeded", duration.Tags["outcome"]);
     }
 
     [Fact]
@@ -60,10 +76,10 @@ public sealed class PaymentsMetricsTests : IAsyncDisposable
         await harness.WaitFor(charge.PaymentId, m => m.Failed);
         Assert.Single(await harness.Published<PaymentCompleted>(c => c.PaymentId == charge.PaymentId));
 
-        Assert.Equal(PaymentGateways.Singapay, Assert.Single(_recorded.Of(PaymentsMetrics.Started))["gateway"]);
-        var completed = Assert.Single(_recorded.Of(PaymentsMetrics.Completed));
-        Assert.Equal("failed", completed["outcome"]);
-        Assert.Equal(0, Assert.Single(_recorded.Of(PaymentsMetrics.TimeToCompletion)).Value);
+        Assert.Equal(PaymentGateways.Singapay, Assert.Single(_started.GetMeasurementSnapshot()).Tags["gateway"]);
+        var completed = Assert.Single(_completed.GetMeasurementSnapshot());
+        Assert.Equal("failed", completed.Tags["outcome"]);
+        Assert.Equal(0, Assert.Single(_timeToCompletion.GetMeasurementSnapshot()).Value);
         Assert.Equal(0, harness.Gateway.Charges);
     }
 
@@ -94,10 +110,10 @@ public sealed class PaymentsMetricsTests : IAsyncDisposable
             // The handler measures and passes failures on unchanged.
         }
 
-        var call = Assert.Single(_recorded.Of(PaymentsMetrics.GatewayCallDuration));
-        Assert.Equal((PaymentGateways.Finpay, kind.ToString().ToLowerInvariant(), outcome), (call["gateway"], call["operation"], call["outcome"]));
+        var call = Assert.Single(_callDuration.GetMeasurementSnapshot());
+        Assert.Equal((PaymentGateways.Finpay, kind.ToString().ToLowerInvariant(), outcome), (call.Tags["gateway"], call.Tags["operation"], call.Tags["outcome"]));
         Assert.True(call.Value >= 0);
-        Assert.Equal(isError ? 1 : 0, _recorded.Of(PaymentsMetrics.GatewayCallErrors).Count);
+        Assert.Equal(isError ? 1 : 0, _callErrors.GetMeasurementSnapshot().Count);
     }
 
     [Theory]
@@ -119,8 +135,8 @@ public sealed class PaymentsMetricsTests : IAsyncDisposable
         // Nothing listens on that port: the pipeline turns the refused connection into GatewayUnavailableException.
         await Assert.ThrowsAsync<GatewayUnavailableException>(() => http.PostAsync("charge", null, TestContext.Current.CancellationToken));
 
-        var call = Assert.Single(_recorded.Of(PaymentsMetrics.GatewayCallDuration));
-        Assert.Equal((PaymentGateways.Singapay, "charge", GatewayCallOutcomes.Unavailable), (call["gateway"], call["operation"], call["outcome"]));
+        var call = Assert.Single(_callDuration.GetMeasurementSnapshot());
+        Assert.Equal((PaymentGateways.Singapay, "charge", GatewayCallOutcomes.Unavailable), (call.Tags["gateway"], call.Tags["operation"], call.Tags["outcome"]));
     }
 
     [Fact]
@@ -128,16 +144,17 @@ public sealed class PaymentsMetricsTests : IAsyncDisposable
     {
         _ = Metrics(new FixedCircuits(new() { [PaymentGateways.Singapay] = GatewayCircuitState.Open, [PaymentGateways.Finpay] = GatewayCircuitState.HalfOpen }));
 
-        _recorded.Observe();
+        _circuitState.RecordObservableInstruments();
 
-        var states = _recorded.Of(PaymentsMetrics.GatewayCircuitState).ToDictionary(m => m["gateway"]!, m => m.Value);
+        var states = _circuitState.GetMeasurementSnapshot().ToDictionary(m => (string)m.Tags["gateway"]!, m => m.Value);
         Assert.Equal(2, states[PaymentGateways.Singapay]);
         Assert.Equal(1, states[PaymentGateways.Finpay]);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _recorded.Dispose();
+        foreach (var collector in new IDisposable[] { _started, _completed, _timeToCompletion, _callDuration, _callErrors, _circuitState })
+            collector.Dispose();
         await _meters.DisposeAsync();
     }
 
