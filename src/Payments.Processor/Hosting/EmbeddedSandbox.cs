@@ -100,7 +100,8 @@ public sealed partial class EmbeddedSandbox(SandboxOptions options, IConfigurati
             o.Finpay = options.Finpay;
         });
         await _app.StartAsync(cancellationToken);
-        LogListening(logger, _app.BoundAddress());
+        var address = _app.BoundAddress();
+        LogListening(logger, address);
         lifetime.ApplicationStarted.Register(PointCallbacksAtThisProcessor);
     }
 

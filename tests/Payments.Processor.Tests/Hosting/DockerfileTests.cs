@@ -9,6 +9,9 @@ namespace Payments.Processor.Tests.Hosting;
 /// </summary>
 public sealed class DockerfileTests
 {
+    /// <summary>The user the .NET 8+ images define, by id or by name.</summary>
+    private static readonly string[] NonRootUsers = ["$APP_UID", "app"];
+
     public static TheoryData<string> Dockerfiles() =>
         new(Directory.GetFiles(ComposeFile.RepositoryFile("infra", "docker"), "*.Dockerfile").Select(Path.GetFileName).OfType<string>());
 
@@ -54,7 +57,7 @@ public sealed class DockerfileTests
         var entrypoint = lines.FindIndex(l => l.StartsWith("ENTRYPOINT ", StringComparison.Ordinal));
 
         Assert.True(user > finalStage && user < entrypoint, $"{dockerfile} runs its entry point as root");
-        Assert.Contains(lines[user]["USER ".Length..].Trim(), new[] { "$APP_UID", "app" });
+        Assert.Contains(lines[user]["USER ".Length..].Trim(), NonRootUsers);
         Assert.All(lines.Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).Select(l => l.Split(' ')[1]),
             image => Assert.True(DockerComposeTests.IsPinned(image), $"{dockerfile}: {image} is not pinned to a version"));
     }
