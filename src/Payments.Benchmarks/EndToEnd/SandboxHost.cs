@@ -22,14 +22,13 @@ public sealed class SandboxHost : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<SandboxHost> StartAsync(int port, Uri processor, IEnumerable<string>? extraArguments = null)
+    public static async Task<SandboxHost> StartAsync(int port, Uri processor, Action<WebApplication>? addMiddleware = null)
     {
         var address = new Uri($"http://127.0.0.1:{port}/");
         string[] arguments =
         [
             "--Logging:LogLevel:Default=Warning",
             "--Sandbox:Singapay:Simulation:SettleDelay=00:00:00",
-            .. extraArguments ?? [],
         ];
         var app = SandboxApp.Build(arguments, options =>
         {
@@ -37,6 +36,8 @@ public sealed class SandboxHost : IAsyncDisposable
             options.Singapay.CallbackUrl = new Uri(processor, "webhooks/singapay").ToString();
             options.Finpay.CallbackUrl = new Uri(processor, "webhooks/finpay").ToString();
         });
+        // Runs between routing and the endpoints, so it sees (and may add) the sandbox's own fault headers.
+        addMiddleware?.Invoke(app);
         await app.StartAsync();
         return new SandboxHost(app, address);
     }

@@ -37,14 +37,16 @@ public sealed class TestServices : IAsyncDisposable
     /// <summary>The run's own database.</summary>
     public string ConnectionString { get; }
 
-    public static async Task<TestServices> StartAsync(string runName)
+    /// <param name="runName">the run's database and virtual host</param>
+    /// <param name="reuseExported">false to start services of our own even when infra/test.sh exported some (chaos restarts them)</param>
+    public static async Task<TestServices> StartAsync(string runName, bool reuseExported = true)
     {
-        var rabbitMq = Environment.GetEnvironmentVariable(RabbitMqVariable);
+        var rabbitMq = reuseExported ? Environment.GetEnvironmentVariable(RabbitMqVariable) : null;
         var startedRabbitMq = string.IsNullOrWhiteSpace(rabbitMq);
         if (startedRabbitMq)
             rabbitMq = await StartScriptAsync("rabbitmq.sh", RabbitMqVariable, durablePostgres: false);
 
-        var postgres = Environment.GetEnvironmentVariable(PostgresVariable);
+        var postgres = reuseExported ? Environment.GetEnvironmentVariable(PostgresVariable) : null;
         var startedPostgres = string.IsNullOrWhiteSpace(postgres);
         if (startedPostgres)
             postgres = await StartScriptAsync("postgres.sh", PostgresVariable, durablePostgres: true);
