@@ -76,21 +76,32 @@ public static class ChaosRun
         using var stopBackground = new CancellationTokenSource();
         var confirmer = ConfirmThreeDsAsync(driver.Tracker, ledger, http, sandbox.Address, stopBackground.Token);
         var tamperer = TamperWithCallbacksAsync(driver.Tracker, ledger, tampering, stopBackground.Token);
-        var background = new List<Task>();
+        var sent = 0;
+        // One after the other, each once its share of charges is sent: a fault window while the only processor is
+        // still restarting would test nothing.
+        var disruptions = Task.Run(async () =>
+        {
+            foreach (var disruption in events)
+            {
+                while (Volatile.Read(ref sent) < disruption.AtCharge)
+                    await Task.Delay(TimeSpan.FromMilliseconds(100));
+                await disruption.Run();
+            }
+        });
 
         var start = driver.Tracker.Now;
         for (var number = 0; number < options.Charges; number++)
         {
-            foreach (var disruption in events.Where(e => e.AtCharge == number))
-                background.Add(disruption.Run());
             var due = start + TimeSpan.FromSeconds(number / options.ChargesPerSecond);
             if (due - driver.Tracker.Now is { } wait && wait > TimeSpan.Zero)
                 await Task.Delay(wait);
             var (card, kind) = CardFor(number);
             await driver.SendUntilAcceptedAsync(ChargeDriver.NewCharge(card, "CH-"), kind, SendPatience);
+            Interlocked.Increment(ref sent);
         }
-        await Task.WhenAll(background);
-        report.Line($"  sent {options.Charges} in {(driver.Tracker.Now - start).TotalSeconds:F0} s; waiting for outcomes");
+        report.Line($"  sent {options.Charges} in {(driver.Tracker.Now - start).TotalSeconds:F0} s");
+        await disruptions;
+        report.Line("  disruptions over; waiting for outcomes");
 
         // Hanging charges time out after 30 s and are then settled by inquiries (backoff up to a minute).
         await driver.WaitForAllAsync(TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(15));

@@ -35,7 +35,8 @@ public sealed class ChargeDriver : IAsyncDisposable
     public static async Task<ChargeDriver> StartAsync(TestServices services)
     {
         var collection = new ServiceCollection();
-        collection.AddLogging(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+        // Warning would print a stack trace for every reconnection attempt while the chaos run restarts the broker.
+        collection.AddLogging(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning).AddFilter("MassTransit", LogLevel.Error));
         collection.AddSingleton<CompletionTracker>();
         collection.AddMassTransit(x =>
         {
