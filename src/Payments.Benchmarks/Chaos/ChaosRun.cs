@@ -244,16 +244,16 @@ public static class ChaosRun
                 lost++;
         }
 
-        var chargedButFailed = 0;
-        var succeededUncharged = 0;
+        var chargedButFailed = new List<TrackedCharge>();
+        var succeededUncharged = new List<TrackedCharge>();
         foreach (var charge in charges.Where(charge => charge.Completions > 0))
         {
             var status = ledger.FindByReference(charge.Reference)?.Status;
             var charged = status is "success" or "processing";
             if (!charge.Succeeded && charged)
-                chargedButFailed++;
+                chargedButFailed.Add(charge);
             if (charge.Succeeded && !charged)
-                succeededUncharged++;
+                succeededUncharged.Add(charge);
         }
 
         var summary = await sandbox.LedgerSummaryAsync();
@@ -264,7 +264,10 @@ public static class ChaosRun
             + (stuck.Count == 0 ? "" : $" ({string.Join(", ", stuckStates.Select(pair => $"{pair.Value} {pair.Key}"))})"));
         report.Line($"  by kind: {string.Join(", ", charges.GroupBy(charge => charge.Kind).OrderBy(group => group.Key, StringComparer.Ordinal).Select(group => $"{group.Key} {group.Count()} ({group.Count(charge => charge.Succeeded)} succeeded, {group.Count(charge => charge.Completions > 0 && !charge.Succeeded)} failed)"))}");
         report.Line($"  lost outcomes {lost}, duplicate PaymentCompleted {duplicates}, PaymentCompleted for unknown ids {driver.Tracker.UnknownCompletions}");
-        report.Line($"  double charges {doubleCharges}, charged but Failed {chargedButFailed}, Succeeded but not charged {succeededUncharged}");
+        report.Line($"  double charges {doubleCharges}, charged but Failed {chargedButFailed.Count}, Succeeded but not charged {succeededUncharged.Count}");
+        foreach (var charge in chargedButFailed.Concat(succeededUncharged).Concat(stuck).Take(10))
+            report.Line($"    e.g. {charge.Kind} {charge.PaymentId} {charge.Reference}: {charge.Status ?? "no PaymentCompleted"} {charge.FailureCode}, "
+                + $"ledger {ledger.FindByReference(charge.Reference)?.Status ?? "no charge"}");
         report.Line($"  gateway faults injected: {faults.Injected5xx} x 503, {faults.InjectedHangs} hangs; callbacks: {faults.DuplicateCallbacks} duplicated, "
             + $"{faults.LateCallbacks} late, {tampering.Forged} forged ({tampering.ForgedAccepted} accepted), {tampering.Unsigned} unsigned");
 
@@ -277,8 +280,8 @@ public static class ChaosRun
         Defect(duplicates, "payments with more than one PaymentCompleted");
         Defect((int)driver.Tracker.UnknownCompletions, "PaymentCompleted for PaymentIds never sent");
         Defect(doubleCharges, "references charged or sent to the gateway more than once");
-        Defect(chargedButFailed, "payments charged at the gateway but completed as Failed");
-        Defect(succeededUncharged, "payments completed as Succeeded that the gateway did not charge");
+        Defect(chargedButFailed.Count, "payments charged at the gateway but completed as Failed");
+        Defect(succeededUncharged.Count, "payments completed as Succeeded that the gateway did not charge");
         Defect(tampering.ForgedAccepted, "forged callbacks accepted");
         return defects;
     }
