@@ -40,6 +40,7 @@ public static class SandboxApp
         app.MapGet("/", () => Results.Text("Payments sandbox: simulated Singapay and Finpay card APIs. See docs/sandbox.md.\n"));
         app.MapSingapaySandbox();
         app.MapFinpaySandbox();
+        app.MapSandboxLedgerSummary();
         return app;
     }
 

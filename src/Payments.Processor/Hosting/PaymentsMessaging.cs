@@ -75,7 +75,7 @@ public static class PaymentsMessaging
         switch (settings.Database)
         {
             case DatabaseProvider.PostgreSql:
-                db.UseNpgsql(settings.ConnectionString);
+                db.UseNpgsql(PostgresAutoPrepare.WithDefaults(settings.ConnectionString!));
                 break;
             case DatabaseProvider.SqlServer:
                 db.UsePaymentsSqlServer(settings.ConnectionString!);

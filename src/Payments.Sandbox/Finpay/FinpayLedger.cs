@@ -31,22 +31,52 @@ public sealed record FinpayLedgerEntry(
 public sealed class FinpayLedger
 {
     private readonly Lock _gate = new();
-    private readonly List<FinpayLedgerEntry> _entries = [];
+    private readonly List<FinpayLedgerEntry> _entriesInOrder = [];
+    private readonly Dictionary<string, int> _positionByOrderId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _positionByPaymentId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _requestsByOrderId = new(StringComparer.Ordinal);
+    private int _orderIdsRequestedMoreThanOnce;
 
     public IReadOnlyList<FinpayLedgerEntry> Entries
     {
         get
         {
             lock (_gate)
-                return _entries.Select(WithCounts).ToList();
+                return _entriesInOrder.Select(WithCounts).ToList();
+        }
+    }
+
+    /// <summary>How many charges the ledger holds.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+                return _entriesInOrder.Count;
+        }
+    }
+
+    /// <summary>Order ids that valid charge POSTs carried more than once (each refused with 4090001 after the first).</summary>
+    public int OrderIdsRequestedMoreThanOnce
+    {
+        get
+        {
+            lock (_gate)
+                return _orderIdsRequestedMoreThanOnce;
         }
     }
 
     public FinpayLedgerEntry? Find(string orderId)
     {
         lock (_gate)
-            return _entries.FirstOrDefault(e => e.OrderId == orderId) is { } entry ? WithCounts(entry) : null;
+            return _positionByOrderId.TryGetValue(orderId, out var position) ? WithCounts(_entriesInOrder[position]) : null;
+    }
+
+    /// <summary>The entry for the payment id Finpay answered with; null when unknown.</summary>
+    public FinpayLedgerEntry? FindByPaymentId(string paymentId)
+    {
+        lock (_gate)
+            return _positionByPaymentId.TryGetValue(paymentId, out var position) ? WithCounts(_entriesInOrder[position]) : null;
     }
 
     /// <summary>Valid charge POSTs that carried this order.id (0 or 1, unless a client sent a charge twice).</summary>
@@ -61,10 +91,14 @@ public sealed class FinpayLedger
     {
         lock (_gate)
         {
-            _requestsByOrderId[entry.OrderId] = _requestsByOrderId.GetValueOrDefault(entry.OrderId) + 1;
-            if (_entries.Any(e => e.OrderId == entry.OrderId))
+            var requests = _requestsByOrderId.GetValueOrDefault(entry.OrderId) + 1;
+            _requestsByOrderId[entry.OrderId] = requests;
+            if (requests == 2)
+                _orderIdsRequestedMoreThanOnce++;
+            if (!_positionByOrderId.TryAdd(entry.OrderId, _entriesInOrder.Count))
                 return false;
-            _entries.Add(entry);
+            _positionByPaymentId.TryAdd(entry.PaymentId, _entriesInOrder.Count);
+            _entriesInOrder.Add(entry);
             return true;
         }
     }
@@ -73,11 +107,10 @@ public sealed class FinpayLedger
     {
         lock (_gate)
         {
-            var index = _entries.FindIndex(e => e.OrderId == orderId);
-            if (index < 0)
+            if (!_positionByOrderId.TryGetValue(orderId, out var position))
                 return;
-            var entry = _entries[index];
-            _entries[index] = delivered
+            var entry = _entriesInOrder[position];
+            _entriesInOrder[position] = delivered
                 ? entry with { CallbacksDelivered = entry.CallbacksDelivered + 1 }
                 : entry with { CallbacksFailed = entry.CallbacksFailed + 1 };
         }

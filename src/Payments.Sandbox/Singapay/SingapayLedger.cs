@@ -3,12 +3,17 @@ namespace Payments.Sandbox.Singapay;
 /// <summary>
 /// Every card payment the simulated Singapay accepted, by reference_no, so tests (GET /singapay/_sandbox/ledger or
 /// this singleton) can check that nothing was charged twice. Holds the masked PAN only, never the card number or CVV.
+/// Indexed by every id a client may ask by, so the millionth charge costs what the first does.
 /// </summary>
 public sealed class SingapayLedger
 {
     private readonly Lock _gate = new();
-    private readonly List<SingapayTransaction> _transactions = [];
+    private readonly List<SingapayTransaction> _transactionsInOrder = [];
+    private readonly Dictionary<string, SingapayTransaction> _byTransactionId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SingapayTransaction> _byProviderTransactionId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SingapayTransaction> _byReference = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _paymentRequestsByReference = new(StringComparer.Ordinal);
+    private int _referencesRequestedMoreThanOnce;
 
     /// <summary>A consistent copy of every entry, oldest first.</summary>
     public IReadOnlyList<SingapayLedgerEntry> Entries
@@ -16,7 +21,27 @@ public sealed class SingapayLedger
         get
         {
             lock (_gate)
-                return _transactions.Select(Snapshot).ToList();
+                return _transactionsInOrder.Select(Snapshot).ToList();
+        }
+    }
+
+    /// <summary>How many charges the ledger holds.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+                return _transactionsInOrder.Count;
+        }
+    }
+
+    /// <summary>References that valid payment POSTs carried more than once (each answered SP004 after the first).</summary>
+    public int ReferencesRequestedMoreThanOnce
+    {
+        get
+        {
+            lock (_gate)
+                return _referencesRequestedMoreThanOnce;
         }
     }
 
@@ -27,11 +52,25 @@ public sealed class SingapayLedger
             return FindLocked(id) is { } transaction ? Snapshot(transaction) : null;
     }
 
+    /// <summary>The entry for a transaction_id only (what Singapay documents for inquiries); null when unknown.</summary>
+    public SingapayLedgerEntry? FindByTransactionId(string transactionId)
+    {
+        lock (_gate)
+            return _byTransactionId.GetValueOrDefault(transactionId) is { } transaction ? Snapshot(transaction) : null;
+    }
+
+    /// <summary>The entry for a reference_no only; null when unknown.</summary>
+    public SingapayLedgerEntry? FindByReference(string referenceNo)
+    {
+        lock (_gate)
+            return _byReference.GetValueOrDefault(referenceNo) is { } transaction ? Snapshot(transaction) : null;
+    }
+
     /// <summary>How many payment POSTs created a charge for this reference (0 or 1 unless something is badly wrong).</summary>
     public int ChargesFor(string referenceNo)
     {
         lock (_gate)
-            return _transactions.Count(t => t.ReferenceNo == referenceNo);
+            return ChargesForLocked(referenceNo);
     }
 
     /// <summary>Valid payment POSTs that carried this reference, duplicates included.</summary>
@@ -46,11 +85,16 @@ public sealed class SingapayLedger
     {
         lock (_gate)
         {
-            _paymentRequestsByReference[transaction.ReferenceNo] =
-                _paymentRequestsByReference.GetValueOrDefault(transaction.ReferenceNo) + 1;
-            if (_transactions.Any(t => t.ReferenceNo == transaction.ReferenceNo))
+            var requests = _paymentRequestsByReference.GetValueOrDefault(transaction.ReferenceNo) + 1;
+            _paymentRequestsByReference[transaction.ReferenceNo] = requests;
+            if (requests == 2)
+                _referencesRequestedMoreThanOnce++;
+            if (!_byReference.TryAdd(transaction.ReferenceNo, transaction))
                 return null;
-            _transactions.Add(transaction);
+            // Generated ids are unique; should one ever repeat, lookups keep finding the older charge, as a scan did.
+            _byTransactionId.TryAdd(transaction.TransactionId, transaction);
+            _byProviderTransactionId.TryAdd(transaction.ProviderTransactionId, transaction);
+            _transactionsInOrder.Add(transaction);
             return Snapshot(transaction);
         }
     }
@@ -69,13 +113,15 @@ public sealed class SingapayLedger
     }
 
     private SingapayTransaction? FindLocked(string id) =>
-        _transactions.FirstOrDefault(t => t.TransactionId == id)
-        ?? _transactions.FirstOrDefault(t => t.ProviderTransactionId == id)
-        ?? _transactions.FirstOrDefault(t => t.ReferenceNo == id);
+        _byTransactionId.GetValueOrDefault(id)
+        ?? _byProviderTransactionId.GetValueOrDefault(id)
+        ?? _byReference.GetValueOrDefault(id);
+
+    private int ChargesForLocked(string referenceNo) => _byReference.ContainsKey(referenceNo) ? 1 : 0;
 
     private SingapayLedgerEntry Snapshot(SingapayTransaction t) => new(
         t.ReferenceNo, t.TransactionId, t.ProviderTransactionId, t.AccountId, t.Amount, t.Status, t.CardMasked,
-        Charges: _transactions.Count(other => other.ReferenceNo == t.ReferenceNo),
+        Charges: ChargesForLocked(t.ReferenceNo),
         PaymentRequests: _paymentRequestsByReference.GetValueOrDefault(t.ReferenceNo),
         t.InstallmentMonths, t.CancelType, t.ProviderAuthNo, t.ProviderResultCode, t.ProviderResultMessage,
         t.CreatedAt, t.CompletedAt, t.FailedAt, t.CallbacksDelivered, t.CallbacksFailed);
