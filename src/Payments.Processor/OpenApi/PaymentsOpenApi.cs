@@ -8,7 +8,7 @@ namespace Payments.Processor.OpenApi;
 /// The API's description: the OpenAPI document at <see cref="DocumentPath"/>, and a readable reference of it at
 /// <see cref="ReferencePath"/>, where GET / sends a person.
 /// </summary>
-public static class OpenApiServiceCollectionExtensions
+public static class PaymentsOpenApi
 {
     public const string DocumentName = "v1";
     public const string DocumentPath = "/openapi/v1.json";
