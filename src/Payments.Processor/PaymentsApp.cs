@@ -27,11 +27,13 @@ public static class PaymentsApp
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         builder.Services.AddPaymentSaga(builder.Configuration);
         builder.Services.AddPaymentGateways(builder.Configuration);
         builder.Services.AddGatewayCallMetrics(PaymentGateways.Singapay, PaymentGateways.Finpay);
         builder.Services.AddPaymentsMessaging(settings);
         builder.Services.AddPaymentsHealthChecks<PaymentsDbContext>(builder.Configuration, settings);
+        builder.Services.NameTheSettingWhenAnAddressIsTaken();
         if (settings.EmbeddedSandbox)
             builder.Services.AddEmbeddedSandbox(builder.Configuration);
 

@@ -30,7 +30,14 @@ public sealed class EmbeddedSandbox(SandboxOptions options, IConfiguration confi
             o.Singapay = options.Singapay;
             o.Finpay = options.Finpay;
         });
-        await _app.StartAsync(cancellationToken);
+        try
+        {
+            await _app.StartAsync(cancellationToken);
+        }
+        catch (IOException exception)
+        {
+            throw InvalidSettingException.AddressUnavailable("Sandbox:Url", options.Url, exception);
+        }
         logger.LogInformation("Gateway sandbox (Singapay, Finpay) listening on {Url}", _app.BoundAddress());
         lifetime.ApplicationStarted.Register(PointCallbacksAtThisProcessor);
     }
