@@ -3,6 +3,7 @@ using Payments.Gateways.Finpay;
 using Payments.Gateways.Singapay;
 using Payments.Contracts;
 using Payments.Processor.Api;
+using Payments.Processor.Auth;
 using Payments.Processor.Health;
 using Payments.Processor.Observability;
 using Payments.Processor.Persistence;
@@ -19,6 +20,7 @@ public static class PaymentsApp
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         var settings = ProcessorSettings.Read(builder.Configuration);
+        var apiKeys = ApiKeys.Read(builder.Configuration, settings.IsDurable);
         if (settings.EmbeddedSandbox)
             builder.Configuration.PointGatewaysAtEmbeddedSandbox();
 
@@ -28,12 +30,13 @@ public static class PaymentsApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
+        builder.Services.AddPaymentsApiKeys(apiKeys);
+        builder.Services.NameTheSettingWhenAnAddressIsTaken();
         builder.Services.AddPaymentSaga(builder.Configuration);
         builder.Services.AddPaymentGateways(builder.Configuration);
         builder.Services.AddGatewayCallMetrics(PaymentGateways.Singapay, PaymentGateways.Finpay);
         builder.Services.AddPaymentsMessaging(settings);
         builder.Services.AddPaymentsHealthChecks<PaymentsDbContext>(builder.Configuration, settings);
-        builder.Services.NameTheSettingWhenAnAddressIsTaken();
         if (settings.EmbeddedSandbox)
             builder.Services.AddEmbeddedSandbox(builder.Configuration);
 
@@ -41,17 +44,20 @@ public static class PaymentsApp
         app.UsePaymentsRequestTelemetry();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGet("/", () => Results.Text(
             "Payments processor. POST /payments (a ChargeRequested as JSON), GET /payments/{id}, GET /payments/{id}/redirect, " +
             "POST /webhooks/{singapay|finpay}, GET /ops/payments, GET /health/live, GET /health/ready. See README.md.\n"));
         app.MapPaymentsApi();
         app.MapGatewayWebhooks();
-        app.MapOpsApi();
+        app.MapGroup(string.Empty).RequireAuthorization(ApiKeyServiceCollectionExtensions.OpsPolicy).MapOpsApi();
         app.MapHealthEndpoints();
 
         if (!settings.IsDurable)
             app.Logger.LogWarning("Running on embedded defaults: in-memory bus and saga store, gateway sandbox in-process. " +
                                   "This mode is NOT durable: a restart forgets every payment. Configure RabbitMq and Database for production.");
+        app.Logger.LogGeneratedKeys(apiKeys);
         return app;
     }
 }

@@ -58,13 +58,13 @@ public class DurableEnvironment : IAsyncLifetime
         SandboxAddress = new Uri($"http://127.0.0.1:{sandboxPort}");
 
         Merchant = await EventObserver.Start(Name);
-        Http = new HttpClient { BaseAddress = ProcessorAddress };
+        Http = TestApiKeys.Client(ProcessorAddress);
         if (InProcessProcessor)
             await StartProcessor();
     }
 
     /// <summary>The processor's settings, as configuration keys (the same ones docker-compose sets).</summary>
-    public Dictionary<string, string> ProcessorSettings() => new()
+    public Dictionary<string, string> ProcessorSettings() => new(TestApiKeys.Settings())
     {
         ["Urls"] = ProcessorAddress.ToString(),
         ["RabbitMq:Host"] = TestServices.RabbitMq.Host,
