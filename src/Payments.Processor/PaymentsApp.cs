@@ -3,6 +3,7 @@ using Payments.Gateways.Finpay;
 using Payments.Gateways.Singapay;
 using Payments.Contracts;
 using Payments.Processor.Api;
+using Payments.Processor.Auth;
 using Payments.Processor.Health;
 using Payments.Processor.Observability;
 using Payments.Processor.Persistence;
@@ -19,6 +20,7 @@ public static class PaymentsApp
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         var settings = ProcessorSettings.Read(builder.Configuration);
+        var apiKeys = ApiKeys.Read(builder.Configuration, settings.IsDurable);
         builder.AddEmbeddedSandboxWhenConfigured(settings);
 
         builder.Logging.AddPaymentsLogging();
@@ -26,6 +28,9 @@ public static class PaymentsApp
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
+        builder.Services.AddPaymentsApiKeys(apiKeys);
+        builder.Services.NameTheSettingWhenAnAddressIsTaken();
         builder.Services.AddPaymentSaga(builder.Configuration);
         builder.Services.AddPaymentGateways(builder.Configuration);
         builder.Services.AddGatewayCallMetrics(PaymentGateways.Singapay, PaymentGateways.Finpay);
@@ -36,15 +41,18 @@ public static class PaymentsApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapPaymentsApiReference();
         app.MapPaymentsApi();
         app.MapGatewayWebhooks();
-        app.MapOpsApi();
+        app.MapGroup(string.Empty).RequireAuthorization(ApiKeyServiceCollectionExtensions.OpsPolicy).MapOpsApi();
         app.MapHealthEndpoints();
 
         if (!settings.IsDurable)
             app.Logger.LogWarning("Running on embedded defaults: in-memory bus and saga store, gateway sandbox in-process. " +
                                   "This mode is NOT durable: a restart forgets every payment. Configure RabbitMq and Database for production.");
+        app.Logger.LogGeneratedKeys(apiKeys);
         return app;
     }
 }
@@ -53,7 +61,7 @@ internal static class ProcessorServiceCollectionExtensions
 {
     public static IServiceCollection AddPaymentSaga(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PaymentOptions>().Bind(configuration.GetSection(PaymentOptions.Section));
+        services.AddOptions<PaymentOptions>().BindReplacingDefaultLists(configuration.GetSection(PaymentOptions.Section));
         services.AddScoped<SubmitChargeActivity>();
         services.AddScoped<PaymentQueries>();
         return services;

@@ -1,6 +1,17 @@
+using Payments.Processor.Hosting;
 using Payments.Processor.Persistence;
 
-var app = PaymentsApp.Build(args.Where(a => a != "migrate").ToArray());
+WebApplication app;
+try
+{
+    app = PaymentsApp.Build(args.Where(a => a != "migrate").ToArray());
+}
+catch (InvalidSettingException exception)
+{
+    // A setting to fix, not a crash: its key and what is wrong with it, without a stack trace.
+    Console.Error.WriteLine(exception.Message);
+    return 2;
+}
 
 if (args.Contains("migrate"))
 {
@@ -14,5 +25,13 @@ if (args.Contains("migrate"))
     return 0;
 }
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (InvalidSettingException exception)
+{
+    Console.Error.WriteLine(exception.Message);
+    return 2;
+}
 return 0;

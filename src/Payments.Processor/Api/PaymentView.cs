@@ -27,6 +27,7 @@ public sealed record PaymentView(
     {
         // The in-memory store hands out the live instance: copy what is read, under no illusion of a snapshot.
         var transitions = payment.Transitions.ToArray()
+            .OrderBy(t => t.Sequence)
             .Select(t => new TransitionView(t.Sequence, t.At, t.From, t.To, t.Cause, t.Detail, t.Contradiction))
             .ToList();
         var redirect = payment.RedirectHtml is null

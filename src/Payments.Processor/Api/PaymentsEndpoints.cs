@@ -1,26 +1,31 @@
 using System.Text.Json;
 using MassTransit;
 using Payments.Contracts;
+using Payments.Processor.Auth;
 using Payments.Processor.Observability;
 using Payments.Processor.OpenApi;
+using Payments.Processor.Payments;
 
 namespace Payments.Processor.Api;
 
 /// <summary>
 /// The HTTP face of the processor, for trying it out and for services that don't speak the bus.
-/// POST sends the same <see cref="ChargeRequested"/> a bus client would.
+/// POST sends the same <see cref="ChargeRequested"/> a bus client would, once it passed the same validation.
+/// Every endpoint takes a merchant key (<c>Authorization: Bearer</c>, <see cref="ApiKeys"/>) except the 3-D Secure
+/// page, which the customer's browser opens: it is protected by the unguessable payment id alone.
 /// </summary>
-public static class PaymentsEndpoints
+public static partial class PaymentsEndpoints
 {
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
-        var payments = app.MapGroup("/payments").WithTags("Payments");
+        var payments = app.MapGroup("/payments").WithTags("Payments")
+            .RequireAuthorization(ApiKeyServiceCollectionExtensions.MerchantPolicy);
         payments.MapPost("/", RequestCharge)
             .WithName("RequestCharge")
             .WithSummary("Requests a charge: the same ChargeRequested a bus client sends")
             .DescribesJsonBody<RouteHandlerBuilder, ChargeRequested>()
             .Produces<ChargeAccepted>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         payments.MapGet("/{id}", GetPayment)
             .WithName("GetPayment")
@@ -29,6 +34,7 @@ public static class PaymentsEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         payments.MapGet("/{id}/redirect", GetRedirectPage)
+            .AllowAnonymous() // the customer's browser opens it; the unguessable PaymentId is its only key
             .WithName("GetRedirectPage")
             .WithSummary("The 3-D Secure page to open in the customer's browser")
             .Produces<string>(StatusCodes.Status200OK, "text/html")
@@ -37,7 +43,7 @@ public static class PaymentsEndpoints
         return app;
     }
 
-    private static async Task<IResult> RequestCharge(HttpRequest request, IPublishEndpoint bus, ILoggerFactory loggers)
+    private static async Task<IResult> RequestCharge(HttpRequest request, IPublishEndpoint bus, TimeProvider clock, ILoggerFactory loggers)
     {
         if (request.ContentLength == 0)
             return Problem(StatusCodes.Status400BadRequest, "Missing body", "POST /payments needs a ChargeRequested as JSON.");
@@ -60,14 +66,22 @@ public static class PaymentsEndpoints
         if (charge.PaymentId == Guid.Empty)
             charge = charge with { PaymentId = NewId.NextGuid() };
 
+        // What can be told now is told now, every field at once; the saga checks the same rules for bus senders.
+        if (ChargeRequestValidator.Validate(charge, clock.GetUtcNow()) is { Count: > 0 } failures)
+            return Results.ValidationProblem(
+                failures.GroupBy(f => f.Field).ToDictionary(g => g.Key, g => g.Select(f => f.Reason).ToArray()),
+                title: "Invalid charge", detail: "See errors: each names a field of the ChargeRequested and what it accepts.");
+
         await bus.Publish(charge, request.HttpContext.RequestAborted);
         PaymentsTelemetry.TagCurrent(charge.PaymentId);
-        loggers.CreateLogger("Payments.Api").LogInformation("Payment {PaymentId} requested ({MerchantReference})",
-            charge.PaymentId, charge.MerchantReference);
+        PaymentRequested(loggers.CreateLogger("Payments.Api"), charge.PaymentId, charge.MerchantReference);
 
         var location = $"/payments/{charge.PaymentId}";
-        return Results.Accepted(location, new ChargeAccepted(charge.PaymentId, location));
+        return Results.Accepted(location, new ChargeAccepted(charge.PaymentId, PaymentStatuses.Pending, location));
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Payment {PaymentId} requested ({MerchantReference})")]
+    private static partial void PaymentRequested(ILogger logger, Guid paymentId, string merchantReference);
 
     private static async Task<IResult> GetPayment(string id, PaymentQueries queries, HttpRequest request)
     {
@@ -95,5 +109,3 @@ public static class PaymentsEndpoints
         Results.Problem(statusCode: status, title: title, detail: detail);
 }
 
-/// <summary>What POST /payments answers: the payment's id, and where to follow it.</summary>
-public sealed record ChargeAccepted(Guid PaymentId, string Status);

@@ -13,6 +13,7 @@ public static class HealthChecksServiceCollectionExtensions
 
     public const string BusCheck = "bus";
     public const string DatabaseCheck = "database";
+    public const string DatabaseSchemaCheck = "database-schema";
 
     /// <summary>The name MassTransit gives the bus check it registers (tags "ready", "masstransit").</summary>
     private const string MassTransitBusCheck = "masstransit-bus";
@@ -21,7 +22,8 @@ public static class HealthChecksServiceCollectionExtensions
 
     /// <summary>
     /// The readiness checks: "bus" (MassTransit's own check, renamed), "gateway:singapay" and "gateway:finpay"
-    /// (reachability and circuit, Degraded at worst), and "database" unless the saga store is in memory.
+    /// (reachability and circuit, Degraded at worst), and "database" unless the saga store is in memory, with
+    /// "database-schema" (the migration at start has succeeded) when the processor migrates on start.
     /// </summary>
     public static IHealthChecksBuilder AddPaymentsHealthChecks<TDbContext>(this IServiceCollection services,
         IConfiguration configuration, ProcessorSettings settings) where TDbContext : DbContext
@@ -29,6 +31,11 @@ public static class HealthChecksServiceCollectionExtensions
         var health = services.AddPaymentsHealthChecks(configuration);
         if (settings.Database != DatabaseProvider.InMemory)
             health.AddDatabaseCheck<TDbContext>();
+        if (settings.Database != DatabaseProvider.InMemory && settings.MigrateOnStart
+            && services.Any(d => d.ServiceType == typeof(Persistence.DatabaseSchema)))
+            health.Add(new HealthCheckRegistration(DatabaseSchemaCheck,
+                provider => ActivatorUtilities.CreateInstance<DatabaseSchemaHealthCheck>(provider),
+                HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5)));
         return health;
     }
 

@@ -99,7 +99,14 @@ public sealed partial class EmbeddedSandbox(SandboxOptions options, IConfigurati
             o.Singapay = options.Singapay;
             o.Finpay = options.Finpay;
         });
-        await _app.StartAsync(cancellationToken);
+        try
+        {
+            await _app.StartAsync(cancellationToken);
+        }
+        catch (IOException exception)
+        {
+            throw InvalidSettingException.AddressUnavailable("Sandbox:Url", options.Url, exception);
+        }
         var address = _app.BoundAddress();
         LogListening(logger, address);
         lifetime.ApplicationStarted.Register(PointCallbacksAtThisProcessor);

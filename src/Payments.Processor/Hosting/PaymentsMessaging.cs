@@ -14,11 +14,13 @@ public static class PaymentsMessaging
     public static IServiceCollection AddPaymentsMessaging(this IServiceCollection services, ProcessorSettings settings)
     {
         services.AddPaymentsStores(settings);
-        // Start-up completes only once every queue and binding exists, so nothing sent right after is lost.
+        // Start-up completes only once every queue and binding exists, so nothing sent right after is lost. No start
+        // timeout: a broker that is down at start is waited for (MassTransit reconnects with backoff) instead of the
+        // host exiting after a minute.
         services.AddOptions<MassTransitHostOptions>().Configure(o =>
         {
             o.WaitUntilStarted = true;
-            o.StartTimeout = TimeSpan.FromMinutes(1);
+            o.StartTimeout = null;
             o.StopTimeout = TimeSpan.FromSeconds(30);
         });
         services.AddMassTransit(x =>

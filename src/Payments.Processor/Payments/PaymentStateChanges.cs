@@ -18,19 +18,25 @@ internal static class PaymentStateChanges
         payment.CardMasked = charge.Card is null ? null : CardMask.Mask(charge.Card.Number);
         payment.CreatedAt = now;
         payment.UpdatedAt = now;
-        if (ChargeRequestValidator.Validate(charge, now) is { } failure)
-            payment.FailValidation(failure);
+        if (ChargeRequestValidator.Validate(charge, now) is { Count: > 0 } failures)
+            payment.FailValidation(failures);
         else
             payment.NextCause = new(TransitionCauses.Command, "ChargeRequested accepted");
     }
 
     public static bool FailedValidation(this PaymentState payment) => payment.FailureCode == FailureCodes.Validation;
 
-    private static void FailValidation(this PaymentState payment, ValidationFailure failure)
+    private static void FailValidation(this PaymentState payment, IReadOnlyList<ValidationFailure> failures)
     {
+        // What was kept from an invalid command must still fit its columns, or the failure itself could not be saved.
+        payment.MerchantReference = ChargeRequestValidator.Storable(payment.MerchantReference, 100);
+        payment.AccountId = payment.AccountId is null ? null : ChargeRequestValidator.Storable(payment.AccountId, 64);
+        payment.Currency = ChargeRequestValidator.Storable(payment.Currency, 3);
+        payment.CardMasked = payment.CardMasked is null ? null : ChargeRequestValidator.Storable(payment.CardMasked, 24);
+        var reason = ChargeRequestValidator.Describe(failures);
         payment.FailureCode = FailureCodes.Validation;
-        payment.FailureReason = failure.ToString();
-        payment.NextCause = new(TransitionCauses.Command, $"invalid ChargeRequested: {failure}");
+        payment.FailureReason = ChargeRequestValidator.Storable(reason, 1000);
+        payment.NextCause = new(TransitionCauses.Command, ChargeRequestValidator.Storable($"invalid ChargeRequested: {reason}", 2000));
     }
 
     public static void ApplyCharge(this PaymentState payment, ChargeResult result, DateTimeOffset now)

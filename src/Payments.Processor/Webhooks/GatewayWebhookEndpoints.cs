@@ -1,3 +1,4 @@
+using System.Globalization;
 using MassTransit;
 using Payments.Gateways;
 using Payments.Processor.Api;
@@ -10,7 +11,8 @@ namespace Payments.Processor.Webhooks;
 /// <summary>
 /// POST /webhooks/{gateway}. A verified callback is evidence and moves the payment; an unsigned one is only a hint
 /// to inquire now; a forged one is refused. The answer comes as soon as the message is on the bus, and a callback
-/// that can't be handed on gets a 5xx so the gateway retries it.
+/// that can't be handed on gets a 503 with Retry-After so the gateway retries it (a database that can't be reached
+/// while the callback is matched gets the same, from <see cref="DatabaseUnavailableExceptionHandler"/>).
 /// </summary>
 public static class GatewayWebhookEndpoints
 {
@@ -76,6 +78,7 @@ public static class GatewayWebhookEndpoints
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Payment {PaymentId}: {Gateway} callback could not be handed on", attempt.PaymentId, verifier.Gateway);
+            request.HttpContext.Response.Headers.RetryAfter = DatabaseUnavailableExceptionHandler.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             return PaymentsEndpoints.Problem(StatusCodes.Status503ServiceUnavailable, "Try again", "The callback could not be queued; retry it.");
         }
     }

@@ -58,13 +58,13 @@ public class DurableEnvironment : IAsyncLifetime
         SandboxAddress = new Uri($"http://127.0.0.1:{sandboxPort}");
 
         Merchant = await EventObserver.Start(Name);
-        Http = new HttpClient { BaseAddress = ProcessorAddress };
+        Http = TestApiKeys.Client(ProcessorAddress);
         if (InProcessProcessor)
             await StartProcessor();
     }
 
     /// <summary>The processor's settings, as configuration keys (the same ones docker-compose sets).</summary>
-    public Dictionary<string, string> ProcessorSettings() => new()
+    public Dictionary<string, string> ProcessorSettings() => new(TestApiKeys.Settings())
     {
         ["Urls"] = ProcessorAddress.ToString(),
         ["RabbitMq:Host"] = TestServices.RabbitMq.Host,
@@ -78,9 +78,11 @@ public class DurableEnvironment : IAsyncLifetime
         ["Gateways:Singapay:BaseUrl"] = $"{SandboxAddress}singapay",
         ["Gateways:Finpay:BaseUrl"] = $"{SandboxAddress}finpay",
         ["Gateways:Singapay:Resilience:AttemptTimeout:Charge"] = "00:00:01",
-        ["Payments:InquiryBackoff:0"] = "00:00:00.300",
-        ["Payments:InquiryBackoff:1"] = "00:00:00.500",
-        ["Payments:InquiryBackoff:2"] = "00:00:01",
+        // Configured lists replace the defaults (they used to be appended to them, so these tests ran with the
+        // defaults' first polls at 2 s and 5 s): keep those, so polls don't race the callbacks the tests send.
+        ["Payments:InquiryBackoff:0"] = "00:00:02",
+        ["Payments:InquiryBackoff:1"] = "00:00:05",
+        ["Payments:InquiryBackoff:2"] = "00:00:15",
         ["Payments:RetryIntervals:0"] = "00:00:00.100",
         ["Payments:RetryIntervals:1"] = "00:00:00.300",
         ["Payments:RetryIntervals:2"] = "00:00:01",

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Payments.Contracts;
 using Payments.Processor.Observability;
@@ -63,14 +64,15 @@ public sealed class EndToEndTelemetryTests(ObservedProcessor processor) : IClass
 
         await processor.Charge(success);
         await processor.Charge(declined);
-        await processor.Charge(badExpiry);
+        // Refused before it reaches the bus: the 400 names the field, never the card.
+        var refused = await processor.Http.PostAsJsonAsync("/payments", badExpiry, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Empty(scanner.Scan([await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)]));
         await Browser.CompleteThreeDs(await processor.WaitForStatus(await processor.Charge(threeDs), PaymentStatuses.Redirect), "cancel");
         await processor.WaitForStatus(success.PaymentId, PaymentStatuses.Succeeded);
         await processor.WaitForStatus(threeDs.PaymentId, PaymentStatuses.Failed);
         var declinedView = await processor.WaitForStatus(declined.PaymentId, PaymentStatuses.Failed);
-        var badExpiryView = await processor.WaitForStatus(badExpiry.PaymentId, PaymentStatuses.Failed);
         Assert.NotEqual(FailureCodes.Validation, declinedView.GetProperty("failureCode").GetString());
-        Assert.Equal(FailureCodes.Validation, badExpiryView.GetProperty("failureCode").GetString());
 
         foreach (var body in new[]
                  {

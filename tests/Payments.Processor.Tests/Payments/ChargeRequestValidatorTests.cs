@@ -9,7 +9,7 @@ public sealed class ChargeRequestValidatorTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
 
-    private static ValidationFailure? Validate(ChargeRequested charge) => ChargeRequestValidator.Validate(charge, Now);
+    private static ValidationFailure? Validate(ChargeRequested charge) => ChargeRequestValidator.Validate(charge, Now).FirstOrDefault();
 
     private static ChargeRequested WithCard(Func<CardDetails, CardDetails> change)
     {
@@ -131,8 +131,8 @@ public sealed class ChargeRequestValidatorTests
     {
         // 30 Nov 2026 18:00 UTC is already 1 Dec 2026 in Jakarta: a card expiring 2611 is no longer valid there.
         var lateNovemberUtc = new DateTimeOffset(2026, 11, 30, 18, 0, 0, TimeSpan.Zero);
-        Assert.Equal("Card.Expiry", ChargeRequestValidator.Validate(WithCard(c => c with { Expiry = "2611" }), lateNovemberUtc)?.Field);
-        Assert.Null(ChargeRequestValidator.Validate(WithCard(c => c with { Expiry = "2611" }), lateNovemberUtc.AddHours(-2)));
+        Assert.Equal("Card.Expiry", ChargeRequestValidator.Validate(WithCard(c => c with { Expiry = "2611" }), lateNovemberUtc).FirstOrDefault()?.Field);
+        Assert.Empty(ChargeRequestValidator.Validate(WithCard(c => c with { Expiry = "2611" }), lateNovemberUtc.AddHours(-2)));
     }
 
     [Theory]
@@ -152,6 +152,7 @@ public sealed class ChargeRequestValidatorTests
     [InlineData("4111 1111 1111 1111")]
     [InlineData("4111-1111-1111-1111")]
     [InlineData("411111111111111111111")]
+    [InlineData("41111111111111111111")]
     [InlineData("")]
     public void Card_number_is_digits_only_up_to_20(string number)
     {
@@ -186,6 +187,8 @@ public sealed class ChargeRequestValidatorTests
 
     [Theory]
     [InlineData("USD")]
+    [InlineData("IDRX")]
+    [InlineData("idr")]
     [InlineData("")]
     public void Currency_is_IDR(string currency) =>
         Assert.Equal("Currency", Validate(Charges.Valid() with { Currency = currency })?.Field);
@@ -193,4 +196,118 @@ public sealed class ChargeRequestValidatorTests
     [Fact]
     public void Required_fields_are_named() =>
         Assert.Equal("GoodsName", Validate(Charges.Valid() with { GoodsName = " " })?.Field);
+
+    [Theory]
+    [InlineData("4111111111111112")]
+    [InlineData("4000000000000001")]
+    public void A_card_number_must_pass_the_Luhn_check(string number)
+    {
+        var failure = Validate(WithCard(c => c with { Number = number }));
+        Assert.Equal("Card.Number", failure?.Field);
+        Assert.Contains("check digit", failure!.Reason);
+        Assert.DoesNotContain(number, failure.Reason);
+    }
+
+    [Theory]
+    [InlineData("4111111111111111")]
+    [InlineData("4000000000003220")]
+    [InlineData("4000000000000002")]
+    [InlineData("4000000000000119")]
+    public void The_sandbox_test_cards_pass_the_Luhn_check(string number) =>
+        Assert.True(ChargeRequestValidator.PassesLuhnCheck(number));
+
+    [Theory]
+    [InlineData("ORD/../../x")]
+    [InlineData("ORD 1")]
+    [InlineData("ORD?x=1")]
+    [InlineData("ORD#1")]
+    [InlineData("ORD%2F1")]
+    [InlineData("ÖRD-1")]
+    [InlineData(".")]
+    [InlineData("..")]
+    public void A_merchant_reference_is_only_characters_safe_in_a_url_path(string reference) =>
+        Assert.Equal("MerchantReference", Validate(Charges.Valid() with { MerchantReference = reference })?.Field);
+
+    [Theory]
+    [InlineData("ORD-2026.11_21~a")]
+    [InlineData("1685522307103")]
+    public void Url_safe_merchant_references_are_accepted(string reference) =>
+        Assert.Null(Validate(Charges.Valid() with { MerchantReference = reference }));
+
+    [Theory]
+    [InlineData("\0")]
+    [InlineData("\n")]
+    [InlineData("\t")]
+    [InlineData("\u007f")]
+    [InlineData("\u0085")]
+    public void No_text_field_may_hold_a_control_character(string control)
+    {
+        var charge = Charges.Valid() with
+        {
+            GoodsName = $"Premium{control}",
+            Description = $"Monthly{control}",
+            MerchantReference = $"ORD{control}1",
+            Customer = Charges.Valid().Customer with { Name = $"John{control}Doe", City = $"Jakarta{control}" },
+            Card = Charges.Valid().Card! with { HolderName = $"John{control}" },
+        };
+        var fields = ChargeRequestValidator.Validate(charge, Now).Select(f => f.Field).ToList();
+        Assert.Equal(["MerchantReference", "GoodsName", "Description", "Customer.Name", "Customer.City", "Card.HolderName"], fields);
+    }
+
+    [Fact]
+    public void An_unpaired_surrogate_is_refused() =>
+        Assert.Equal("GoodsName", Validate(Charges.Valid() with { GoodsName = "Premium \ud800" })?.Field);
+
+    [Theory]
+    [InlineData("01K5G4FZZ18DMK0M5QTR8Y9QY9", true)]
+    [InlineData("01k5g4fzz18dmk0m5qtr8y9qy9", true)]
+    [InlineData("01K5G4FZZ18DMK0M5QTR8Y9QY", false)]
+    [InlineData("../../admin", false)]
+    [InlineData("01K5G4FZZ18DMK0M5QTR8Y9QYU", false)]
+    public void An_account_id_is_a_ulid(string accountId, bool valid) =>
+        Assert.Equal(valid ? null : "AccountId", Validate(Charges.Valid() with { AccountId = accountId })?.Field);
+
+    [Fact]
+    public void A_megabyte_account_id_is_refused() =>
+        Assert.Equal("AccountId", Validate(Charges.Valid() with { AccountId = new string('A', 1_000_000) })?.Field);
+
+    [Fact]
+    public void A_return_url_is_absolute_http_or_https()
+    {
+        Assert.Null(Validate(Charges.Valid() with { ReturnUrl = "https://shop.example/return" }));
+        Assert.Equal("ReturnUrl", Validate(Charges.Valid() with { ReturnUrl = "javascript:alert(1)" })?.Field);
+        Assert.Equal("ReturnUrl", Validate(Charges.Valid() with { ReturnUrl = "/relative" })?.Field);
+        Assert.Equal("ReturnUrl", Validate(Charges.Valid() with { ReturnUrl = "https://shop.example/" + new string('a', 2000) })?.Field);
+    }
+
+    [Fact]
+    public void Every_failing_field_is_reported_at_once()
+    {
+        var charge = Charges.Valid() with
+        {
+            MerchantReference = new string('r', 101),
+            Currency = "IDRX",
+            Amount = 1,
+            Customer = Charges.Valid().Customer with { Email = "nope", Country = "IDN" },
+            Card = Charges.Valid().Card! with { Number = "4111111111111112", Cvv = "1" },
+        };
+
+        var failures = ChargeRequestValidator.Validate(charge, Now);
+
+        Assert.Equal(["MerchantReference", "Amount", "Currency", "Customer.Email", "Customer.Country", "Card.Number", "Card.Cvv"],
+            failures.Select(f => f.Field));
+        var reason = ChargeRequestValidator.Describe(failures);
+        Assert.StartsWith("MerchantReference: must be at most 100 characters; Amount: ", reason);
+        Assert.DoesNotContain("4111111111111112", reason);
+    }
+
+    [Fact]
+    public void What_is_stored_of_an_invalid_field_fits_its_column_and_holds_no_control_character()
+    {
+        Assert.Equal("ORD1", ChargeRequestValidator.Storable("ORD\01", 100));
+        var cut = ChargeRequestValidator.Storable(new string('r', 500), 100);
+        Assert.Equal(100, cut.Length);
+        Assert.EndsWith("…", cut);
+        Assert.Equal("", ChargeRequestValidator.Storable(null, 3));
+    }
 }

@@ -24,6 +24,7 @@ public class EmbeddedProcessor : IAsyncLifetime
 {
     private WebApplication? _app;
 
+    /// <summary>Sends <see cref="TestApiKeys.Fixture"/>, which opens the payments and the ops endpoints.</summary>
     public HttpClient Http { get; private set; } = null!;
     public Uri Address { get; private set; } = null!;
     public Uri SandboxAddress { get; private set; } = null!;
@@ -45,6 +46,8 @@ public class EmbeddedProcessor : IAsyncLifetime
         var sandboxPort = FreePort();
         Settings["Urls"] = "http://127.0.0.1:0";
         Settings["Sandbox:Url"] = $"http://127.0.0.1:{sandboxPort}";
+        foreach (var (key, value) in TestApiKeys.Settings())
+            Settings.TryAdd(key, value);
         _app = PaymentsApp.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(Settings);
@@ -56,7 +59,7 @@ public class EmbeddedProcessor : IAsyncLifetime
         await _app.StartAsync(TestContext.Current.CancellationToken);
         Address = _app.BoundAddress();
         SandboxAddress = new Uri($"http://127.0.0.1:{sandboxPort}");
-        Http = new HttpClient { BaseAddress = Address };
+        Http = TestApiKeys.Client(Address);
     }
 
     /// <summary>A service of the in-process sandbox, e.g. its ledger of charges.</summary>
@@ -65,6 +68,9 @@ public class EmbeddedProcessor : IAsyncLifetime
             .Single().Services!.GetRequiredService<T>();
 
     public void FlushSpans() => Services.GetRequiredService<TracerProvider>().ForceFlush();
+
+    /// <summary>A client of this processor sending <paramref name="key"/> (none when null).</summary>
+    public HttpClient Client(string? key) => TestApiKeys.Client(Address, key);
 
     public async Task<Guid> Charge(ChargeRequested charge)
     {
