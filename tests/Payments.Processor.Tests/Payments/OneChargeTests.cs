@@ -53,6 +53,7 @@ public sealed class OneChargeTests
         var charge = Charges.Valid();
 
         await harness.Send(charge);
+        await harness.Settle();
         var payment = await harness.WaitFor(charge.PaymentId, m => m.Pending);
         Assert.NotNull(payment.OutcomeUnknownSince);
 
@@ -72,6 +73,7 @@ public sealed class OneChargeTests
             harness.Clock.GetUtcNow()), CancellationToken.None);
 
         await harness.Send(charge);
+        await harness.Settle();
 
         var payment = await harness.WaitFor(charge.PaymentId, m => m.Pending);
         Assert.Equal(0, harness.Gateway.Charges);

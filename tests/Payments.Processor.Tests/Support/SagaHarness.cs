@@ -47,7 +47,6 @@ public sealed class SagaHarness : IAsyncDisposable
             .AddSingleton<IPaymentGateway>(other)
             .AddSingleton<PaymentGatewayRouter>()
             .AddSingleton(Settings)
-            .AddScoped<SubmitChargeActivity>()
             .AddPaymentsStores(Settings);
         collection.AddOptions<PaymentOptions>().Configure(o =>
         {
