@@ -130,7 +130,7 @@ public sealed class ChargeStepTests
         var charge = Charges.Valid();
 
         await harness.Send(charge);
-        await harness.Settle();
+        await harness.WaitFor(charge.PaymentId, m => m.Pending, p => p.NeedsReconciliation);
         for (var i = 0; i < 5; i++)
             await harness.Advance(TimeSpan.FromMinutes(5));
 
@@ -150,8 +150,7 @@ public sealed class ChargeStepTests
         var charge = Charges.OneClick();
 
         await harness.Send(charge);
-        await harness.WaitFor(charge.PaymentId, m => m.Pending);
-        await harness.Settle();
+        await harness.WaitFor(charge.PaymentId, m => m.Pending, p => p.InquiryPollTokenId is not null);
         await harness.Advance(TimeSpan.FromSeconds(2));
 
         var payment = await harness.WaitFor(charge.PaymentId, m => m.Succeeded);
@@ -165,7 +164,7 @@ public sealed class ChargeStepTests
         await using var harness = await SagaHarness.Start(gateway: new ScriptedGateway { OnCharge = _ => ChargeResult.Unknown("timeout", "no answer") });
         var charge = Charges.Valid();
         await harness.Send(charge);
-        await harness.Settle();
+        await harness.WaitFor(charge.PaymentId, m => m.Pending, p => p.NeedsReconciliation);
 
         await harness.Report(charge.PaymentId, GatewayPaymentStatus.Succeeded);
 
@@ -182,7 +181,7 @@ public sealed class ChargeStepTests
         await using var harness = await SagaHarness.Start(gateway: new ScriptedGateway { OnCharge = _ => ChargeResult.Unknown("timeout", "no answer") });
         var charge = Charges.Valid();
         await harness.Send(charge);
-        await harness.Settle();
+        await harness.WaitFor(charge.PaymentId, m => m.Pending, p => p.NeedsReconciliation);
 
         await harness.Bus.Bus.Publish(new ResolvePayment
         {
@@ -206,7 +205,7 @@ public sealed class ChargeStepTests
         await using var harness = await SagaHarness.Start(gateway: gateway);
         var charge = Charges.Valid();
         await harness.Send(charge);
-        await harness.Settle();
+        await harness.WaitFor(charge.PaymentId, m => m.Pending, p => p.NeedsReconciliation);
 
         await harness.Bus.Bus.Publish(new ResolvePayment
         {
@@ -300,11 +299,9 @@ public sealed class ChargeStepTests
         var charge = Charges.Valid();
 
         await harness.Send(charge);
-        await harness.Settle();
 
-        var payment = await harness.WaitFor(charge.PaymentId, m => m.Pending);
+        var payment = await harness.WaitFor(charge.PaymentId, m => m.Pending, p => p.NeedsReconciliation);
         Assert.Equal(4, gateway.Charges);
-        Assert.True(payment.NeedsReconciliation);
         Assert.Empty(await harness.Published<PaymentCompleted>(c => c.PaymentId == charge.PaymentId));
     }
 
@@ -316,9 +313,8 @@ public sealed class ChargeStepTests
         var charge = Charges.OneClick();
 
         await harness.Send(charge);
-        await harness.Settle();
 
-        await harness.WaitFor(charge.PaymentId, m => m.Pending);
+        await harness.WaitFor(charge.PaymentId, m => m.Pending, p => p.OutcomeUnknownSince is not null);
         Assert.Equal(1, finpay.Charges);
     }
 
@@ -330,6 +326,8 @@ public sealed class ChargeStepTests
 
         await harness.Report(unknown, GatewayPaymentStatus.Succeeded);
         await harness.Bus.Bus.Publish(new ChargeAccepted(unknown, ScriptedGateway.Accepted()), TestContext.Current.CancellationToken);
+        Assert.True(await harness.Bus.Consumed.Any<ChargeAccepted>(TestContext.Current.CancellationToken));
+        Assert.True(await harness.Bus.Consumed.Any<GatewayStatusReported>(TestContext.Current.CancellationToken));
         await harness.Settle();
 
         Assert.DoesNotContain(harness.Bus.Consumed.Select<GatewayStatusReported>(TestContext.Current.CancellationToken), c => c.Exception is not null);

@@ -46,8 +46,7 @@ public sealed class TimeTests
         await using var harness = await SagaHarness.Start(gateway: gateway);
         var charge = Charges.Valid();
         await harness.Send(charge);
-        await harness.WaitFor(charge.PaymentId, m => m.Pending);
-        await harness.Settle();
+        await harness.WaitFor(charge.PaymentId, m => m.Pending, p => p.InquiryPollTokenId is not null);
 
         await harness.Advance(TimeSpan.FromSeconds(2));
 
@@ -118,7 +117,7 @@ public sealed class TimeTests
         await using var harness = await SagaHarness.Start(gateway: gateway);
         var charge = Charges.Valid();
         await harness.Send(charge);
-        await harness.WaitFor(charge.PaymentId, m => m.Pending);
+        await harness.WaitFor(charge.PaymentId, m => m.Pending, p => p.InquiryPollTokenId is not null);
 
         for (var minute = 0; minute < 30; minute++)
             await harness.Advance(TimeSpan.FromMinutes(1));
