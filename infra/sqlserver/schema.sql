@@ -94,6 +94,7 @@ CREATE TABLE [payments] (
     [CreatedAt] datetimeoffset NOT NULL,
     [UpdatedAt] datetimeoffset NOT NULL,
     [CompletedAt] datetimeoffset NULL,
+    [NeedsReconciliation] bit NOT NULL,
     [RowVersion] rowversion NULL,
     CONSTRAINT [PK_payments] PRIMARY KEY ([CorrelationId])
 );

@@ -3,7 +3,8 @@ namespace Payments.Contracts;
 /// <summary>
 /// A command asking the processor to charge a card. <see cref="PaymentId"/> is the correlation id and the
 /// idempotency key on the bus: sending the same PaymentId twice never charges twice.
-/// Exactly one of <see cref="Card"/> (one-time payment, Singapay) or <see cref="StoredCard"/> (one-click, Finpay) is set.
+/// Exactly one of <see cref="Card"/> or <see cref="EncryptedCard"/> (one-time payment, Singapay) or <see cref="StoredCard"/>
+/// (one-click, Finpay) is set. <see cref="EncryptedCard"/> keeps the card off the broker's disk (see <see cref="CardCipher"/>).
 /// </summary>
 public record ChargeRequested
 {
@@ -16,6 +17,7 @@ public record ChargeRequested
     public string? Description { get; init; }
     public Customer Customer { get; init; } = new();
     public CardDetails? Card { get; init; }
+    public EncryptedCard? EncryptedCard { get; init; }
     public StoredCard? StoredCard { get; init; }
     public int? InstallmentMonths { get; init; }
     public string? ReturnUrl { get; init; }

@@ -60,5 +60,8 @@ public static class FailureCodes
 {
     public const string Validation = "validation";
     public const string ThreeDsNotCompleted = "3ds_not_completed";
-    public const string ChargeNotFound = "charge_not_found";
+    /// <summary>No charge request can have reached the gateway: its circuit was open or it refused the connection throughout.</summary>
+    public const string GatewayUnavailable = "gateway_unavailable";
+    /// <summary>An operator confirmed with the gateway that the charge failed (POST /ops/payments/{id}/resolve).</summary>
+    public const string ResolvedByOps = "resolved_by_ops";
 }

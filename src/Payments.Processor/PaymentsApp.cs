@@ -62,7 +62,6 @@ internal static class ProcessorServiceCollectionExtensions
     public static IServiceCollection AddPaymentSaga(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PaymentOptions>().BindReplacingDefaultLists(configuration.GetSection(PaymentOptions.Section));
-        services.AddScoped<SubmitChargeActivity>();
         services.AddScoped<PaymentQueries>();
         return services;
     }

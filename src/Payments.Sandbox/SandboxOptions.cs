@@ -22,6 +22,11 @@ public sealed class SingapaySandboxOptions
     public int TokenLifetimeSeconds { get; set; } = 3600;
     /// <summary>Where signed card callbacks are posted; none are sent when empty.</summary>
     public string? CallbackUrl { get; set; }
+    /// <summary>
+    /// Also answer Inquiry Status for a merchant reference_no. Singapay documents only transaction_id,
+    /// provider_transaction_id and its numeric id there, so this is off by default: a reference gets SP009.
+    /// </summary>
+    public bool InquiryByReference { get; set; }
 }
 
 public sealed class FinpaySandboxOptions

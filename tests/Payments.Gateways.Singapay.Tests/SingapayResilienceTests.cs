@@ -79,7 +79,9 @@ public sealed class SingapayResilienceTests : IAsyncLifetime
         var charge = Charges.Valid(SingapayTestCards.Success);
 
         var result = await harness.Gateway.ChargeAsync(charge, Ct);
-        var inquiry = await harness.Gateway.InquireAsync(new GatewayPaymentReference(charge.MerchantReference, null, null), Ct);
+        // Singapay is asked by its transaction id (as a later callback reports it), never by our reference.
+        var transactionId = Ledger.Find(charge.MerchantReference)!.TransactionId;
+        var inquiry = await harness.Gateway.InquireAsync(new GatewayPaymentReference(charge.MerchantReference, transactionId, null), Ct);
 
         Assert.Equal(ChargeResultKind.OutcomeUnknown, result.Kind);
         Assert.Equal(1, faults.Sent("/payment"));

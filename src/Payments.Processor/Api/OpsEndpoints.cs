@@ -20,12 +20,14 @@ public static class OpsEndpoints
 
     public static IEndpointRouteBuilder MapOpsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/ops").WithTags("Operations").MapGet("/payments", ListPayments)
+        var ops = app.MapGroup("/ops").WithTags("Operations");
+        ops.MapGet("/payments", ListPayments)
             .WithName("ListPayments")
-            .WithSummary("Finds payments, e.g. the stuck ones, newest first, each with its audit trail")
+            .WithSummary("Finds payments, e.g. the stuck ones or those needing reconciliation, newest first, each with its audit trail")
             .Produces<PaymentList>()
             .ProducesValidationProblem()
             .AddOpenApiOperationTransformer(PaymentListParameters.Describe);
+        ops.MapResolvePayment();
         return app;
     }
 
@@ -51,6 +53,7 @@ public static class OpsEndpoints
         public DateTimeOffset? To { get; private init; }
         /// <summary>Not final, and last changed at or before this instant.</summary>
         public DateTimeOffset? StuckSince { get; private init; }
+        public bool? NeedsReconciliation { get; private init; }
         public int Limit { get; private init; } = DefaultLimit;
         public Dictionary<string, string[]> Errors { get; } = [];
 
@@ -79,6 +82,15 @@ public static class OpsEndpoints
                     stuckSince = now - TimeSpan.FromMinutes(minutes);
             }
 
+            bool? needsReconciliation = null;
+            if (Text(query, "needsReconciliation") is { } flagText)
+            {
+                if (bool.TryParse(flagText, out var flag))
+                    needsReconciliation = flag;
+                else
+                    errors["needsReconciliation"] = ["must be true or false"];
+            }
+
             var limit = DefaultLimit;
             if (Text(query, "limit") is { } limitText
                 && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
@@ -90,14 +102,14 @@ public static class OpsEndpoints
             var parsed = new PaymentListQuery
             {
                 MerchantReference = merchantReference, Status = status, From = from, To = to, StuckSince = stuckSince,
-                Limit = errors.ContainsKey("limit") ? DefaultLimit : limit,
+                NeedsReconciliation = needsReconciliation, Limit = errors.ContainsKey("limit") ? DefaultLimit : limit,
             };
             foreach (var error in errors)
                 parsed.Errors[error.Key] = error.Value;
             return parsed;
         }
 
-        private static readonly string[] Known = ["merchantReference", "status", "from", "to", "stuckForMinutes", "limit"];
+        private static readonly string[] Known = ["merchantReference", "status", "from", "to", "stuckForMinutes", "needsReconciliation", "limit"];
 
         /// <summary>One expression of plain comparisons, so any saga store can translate it.</summary>
         public Expression<Func<PaymentState, bool>> Filter()
@@ -112,6 +124,8 @@ public static class OpsEndpoints
                 filter = And(filter, p => p.CreatedAt >= start);
             if (to is { } end)
                 filter = And(filter, p => p.CreatedAt < end);
+            if (NeedsReconciliation is { } flagged)
+                filter = And(filter, p => p.NeedsReconciliation == flagged);
             if (StuckSince is { } stuckSince)
                 filter = And(filter, p => (p.CurrentState == PaymentStatuses.Pending || p.CurrentState == PaymentStatuses.Redirect
                                            || p.CurrentState == PaymentStatuses.Processing) && p.UpdatedAt <= stuckSince);

@@ -16,6 +16,8 @@ internal static class PaymentListParameters
         Add(operation, "to", JsonSchemaType.String, "date-time", "Created before this instant; after 'from'.");
         Add(operation, "stuckForMinutes", JsonSchemaType.Integer, "int32",
             "Not final, and unchanged for at least this many minutes (1 to 525600).");
+        Add(operation, "needsReconciliation", JsonSchemaType.Boolean, null,
+            "true: only payments whose outcome the processor could not establish (settle them with POST /ops/payments/{id}/resolve).");
         Add(operation, "limit", JsonSchemaType.Integer, "int32",
             $"At most this many payments (1 to {OpsEndpoints.MaxLimit}; default {OpsEndpoints.DefaultLimit}).");
         return Task.CompletedTask;

@@ -17,6 +17,7 @@ public sealed record PaymentView(
     string? AuthorizationCode,
     string? FailureCode,
     string? FailureReason,
+    bool NeedsReconciliation,
     RedirectView? Redirect,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
@@ -36,7 +37,8 @@ public sealed record PaymentView(
                 payment.RedirectExpiresAt);
         return new PaymentView(payment.CorrelationId, payment.MerchantReference, payment.CurrentState, payment.Gateway,
             payment.Amount, payment.Currency, payment.InstallmentMonths, payment.CardMasked, payment.GatewayTransactionId,
-            payment.ProviderTransactionId, payment.AuthorizationCode, payment.FailureCode, payment.FailureReason, redirect,
+            payment.ProviderTransactionId, payment.AuthorizationCode, payment.FailureCode, payment.FailureReason,
+            payment.NeedsReconciliation, redirect,
             payment.CreatedAt, payment.UpdatedAt, payment.CompletedAt, transitions);
     }
 }

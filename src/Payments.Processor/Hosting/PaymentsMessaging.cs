@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore;
 using Payments.Persistence;
 using Payments.Persistence.Scheduling;
@@ -90,7 +91,10 @@ public static class PaymentsMessaging
     public static void AddPaymentsBus(this IBusRegistrationConfigurator x, ProcessorSettings settings)
     {
         x.SetKebabCaseEndpointNameFormatter();
+        x.TryAddSingleton(sp => CardCipherFactory.Create(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PaymentOptions>>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CardCipherFactory))));
         var saga = x.AddSagaStateMachine<PaymentStateMachine, PaymentState, PaymentStateMachineDefinition>();
+        x.AddConsumer<SubmitChargeConsumer, SubmitChargeConsumerDefinition>();
         x.AddConsumer<InquirePaymentStatusConsumer, GatewayConsumerDefinition<InquirePaymentStatusConsumer>>();
         x.AddConsumer<CancelPaymentConsumer, GatewayConsumerDefinition<CancelPaymentConsumer>>();
         x.AddDurableMessageScheduler();

@@ -60,10 +60,18 @@ public static partial class ChargeRequestValidator
         foreach (var failure in Text("Description", charge.Description, 500, required: false)) yield return failure;
         foreach (var failure in CustomerRules(charge.Customer)) yield return failure;
 
+        if (charge.EncryptedCard is not null)
+        {
+            // A sealed card is checked once the saga has opened it (PaymentStateChanges.Accept).
+            if (charge.Card is not null || charge.StoredCard is not null)
+                yield return new("EncryptedCard", "give exactly one of Card, EncryptedCard or StoredCard");
+            yield break;
+        }
+
         switch (charge.Card, charge.StoredCard)
         {
             case (null, null):
-                yield return new("Card", "either Card (one-time payment) or StoredCard (one-click payment) is required");
+                yield return new("Card", "one of Card or EncryptedCard (one-time payment) or StoredCard (one-click payment) is required");
                 break;
             case (not null, not null):
                 yield return new("Card", "give either Card or StoredCard, not both");

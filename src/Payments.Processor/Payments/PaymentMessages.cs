@@ -1,8 +1,9 @@
+using Payments.Contracts;
 using Payments.Gateways;
 
 namespace Payments.Processor.Payments;
 
-// Messages private to the processor. None carries card data, so all of them may rest in the outbox and scheduler.
+// Messages private to the processor. None carries card data in plaintext, so all of them may rest in the outbox and scheduler.
 
 /// <summary>Scheduled by the saga: time to ask the gateway again.</summary>
 public record InquiryDue(Guid PaymentId);
@@ -51,4 +52,47 @@ public record GatewayStatusReported
         FinalCheck = finalCheck,
         ReportedAt = at,
     };
+}
+
+/// <summary>
+/// Sent by the saga once the payment is saved as Pending: charge it. The card crosses the bus only sealed
+/// (<see cref="ChargeRequested.EncryptedCard"/>, never <see cref="ChargeRequested.Card"/>); a stored card is a token.
+/// </summary>
+public sealed record SubmitCharge
+{
+    public Guid PaymentId { get; init; }
+    public string Gateway { get; init; } = "";
+    public ChargeRequested Charge { get; init; } = new();
+}
+
+// What the charge step learned, one event per arrow of the state machine (docs/state-machine.md).
+
+/// <summary>The gateway took the charge and is processing it.</summary>
+public sealed record ChargeAccepted(Guid PaymentId, ChargeResult Result);
+
+/// <summary>The gateway took the charge; the customer must finish 3-D Secure.</summary>
+public sealed record ChargeRedirectRequired(Guid PaymentId, ChargeResult Result);
+
+/// <summary>The gateway refused the charge: final.</summary>
+public sealed record ChargeDeclined(Guid PaymentId, ChargeResult Result);
+
+/// <summary>The charge may or may not exist at the gateway (timeout, 5xx, an earlier attempt): never resent, settled by evidence.</summary>
+public sealed record ChargeOutcomeUnknown(Guid PaymentId, ChargeResult Result);
+
+/// <summary>No charge request can have reached the gateway (circuit open, connection refused, reference in use, unreadable card).</summary>
+public sealed record ChargeNotSent(Guid PaymentId, string Code, string Reason);
+
+/// <summary>
+/// An operator settles a payment whose outcome the processor could not establish (POST /ops/payments/{id}/resolve):
+/// either with the gateway's transaction id (the processor then inquires by it) or with a confirmed outcome.
+/// </summary>
+public sealed record ResolvePayment
+{
+    public Guid PaymentId { get; init; }
+    public string? GatewayTransactionId { get; init; }
+    /// <summary>Succeeded or Failed, as confirmed with the gateway; null when <see cref="GatewayTransactionId"/> is given.</summary>
+    public string? Outcome { get; init; }
+    public string Actor { get; init; } = "";
+    public string Reason { get; init; } = "";
+    public DateTimeOffset RequestedAt { get; init; }
 }

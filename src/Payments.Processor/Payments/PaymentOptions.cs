@@ -13,21 +13,18 @@ public sealed class PaymentOptions
     public TimeSpan ThreeDsWindow { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
-    /// After an unknown charge outcome, how long the gateway may keep answering "not found" before we conclude
-    /// the charge never arrived and fail the payment (without ever sending it again).
-    /// </summary>
-    public TimeSpan ChargeNotFoundWindow { get; set; } = TimeSpan.FromMinutes(10);
-
-    /// <summary>
-    /// Redelivery delays for a message that cannot be handled yet: a charge while its gateway's circuit is open,
-    /// a callback that arrives before the payment's first save. A charge whose gateway stays unavailable through
-    /// all of them fails without having been sent.
+    /// Redelivery delays for a charge that was certainly not processed: its gateway's circuit is open, the connection
+    /// was refused, or (Singapay only, whose SP004 guards a resent reference) the answer was HTTP 503. A charge refused
+    /// like that through all of them fails without having been sent; one answered 503 stays open for reconciliation.
     /// </summary>
     public TimeSpan[] RetryIntervals { get; set; } =
     [
         TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15),
         TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2),
     ];
+
+    /// <summary>The keys that seal card data between the saga and the charge step (and that senders may use).</summary>
+    public CardEncryptionOptions CardEncryption { get; set; } = new();
 
     public TimeSpan NextPollDelay(int attempt) =>
         InquiryBackoff.Length == 0 ? TimeSpan.FromMinutes(1) : InquiryBackoff[Math.Min(attempt, InquiryBackoff.Length - 1)];

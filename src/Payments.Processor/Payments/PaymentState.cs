@@ -48,11 +48,11 @@ public class PaymentState : SagaStateMachineInstance, ISagaVersion
     /// <summary>The audit trail: every transition, and every late report about a final payment.</summary>
     public List<PaymentTransition> Transitions { get; set; } = [];
 
-    /// <summary>Why the next transition happens; recorded with it. Not persisted.</summary>
-    internal TransitionCause? NextCause { get; set; }
-
-    /// <summary>The charge call's result while the saga handles it. Not persisted.</summary>
-    internal ChargeResultKind? LastChargeResult { get; set; }
+    /// <summary>
+    /// The charge's outcome cannot be established by the processor alone (nothing to inquire by, or the gateway cannot
+    /// find it): the payment stays open until a callback, an inquiry by transaction id, or ops settle it.
+    /// </summary>
+    public bool NeedsReconciliation { get; set; }
 
     public bool IsFinal => CurrentState is PaymentStatuses.Succeeded or PaymentStatuses.Failed;
 
@@ -65,14 +65,15 @@ public class PaymentTransition
     public DateTimeOffset At { get; set; }
     public string? From { get; set; }
     public string To { get; set; } = "";
-    /// <summary>command, gateway-response, callback, poll or timeout.</summary>
+    /// <summary>command, gateway-response, callback, poll, timeout, reconciliation or ops.</summary>
     public string Cause { get; set; } = "";
     public string? Detail { get; set; }
     /// <summary>A late report that contradicts the final outcome, e.g. success after Failed. Ops must look.</summary>
     public bool Contradiction { get; set; }
 }
 
-internal sealed record TransitionCause(string Cause, string? Detail);
+/// <summary>Why a transition happens, recorded with it in the audit trail.</summary>
+public sealed record TransitionCause(string Cause, string? Detail);
 
 public static class TransitionCauses
 {
@@ -81,4 +82,8 @@ public static class TransitionCauses
     public const string Callback = "callback";
     public const string Poll = "poll";
     public const string Timeout = "timeout";
+    /// <summary>The processor could not establish the outcome and flagged the payment for ops.</summary>
+    public const string Reconciliation = "reconciliation";
+    /// <summary>An operator settled the payment (POST /ops/payments/{id}/resolve); the detail names who and why.</summary>
+    public const string Ops = "ops";
 }

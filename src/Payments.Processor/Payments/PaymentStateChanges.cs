@@ -6,22 +6,48 @@ namespace Payments.Processor.Payments;
 /// <summary>How each input changes a payment's data. The state machine decides the transitions.</summary>
 internal static class PaymentStateChanges
 {
-    /// <summary>Takes what may be kept from the command (never the card data) and validates it.</summary>
-    public static void Accept(this PaymentState payment, ChargeRequested charge, DateTimeOffset now)
+    /// <summary>
+    /// Takes what may be kept from the command (never the card data: the number only masked) and validates it,
+    /// opening a sealed card in memory to do so.
+    /// </summary>
+    public static void Accept(this PaymentState payment, ChargeRequested charge, CardCipher cipher, DateTimeOffset now)
     {
         payment.MerchantReference = charge.MerchantReference;
         payment.AccountId = charge.AccountId;
         payment.Amount = charge.Amount;
         payment.Currency = charge.Currency;
         payment.InstallmentMonths = charge.InstallmentMonths;
-        payment.Gateway = charge.Card is null && charge.StoredCard is null ? "" : PaymentGatewayRouter.GatewayFor(charge);
-        payment.CardMasked = charge.Card is null ? null : CardMask.Mask(charge.Card.Number);
         payment.CreatedAt = now;
         payment.UpdatedAt = now;
-        if (ChargeRequestValidator.Validate(charge, now) is { Count: > 0 } failures)
+        var failures = Open(charge, cipher, out var opened);
+        payment.Gateway = opened.Card is null && opened.StoredCard is null ? "" : PaymentGatewayRouter.GatewayFor(opened);
+        payment.CardMasked = opened.Card is null ? null : CardMask.Mask(opened.Card.Number);
+        if (failures.Count == 0)
+            failures = ChargeRequestValidator.Validate(opened, now);
+        if (failures.Count > 0)
             payment.FailValidation(failures);
-        else
-            payment.NextCause = new(TransitionCauses.Command, "ChargeRequested accepted");
+    }
+
+    private static IReadOnlyList<ValidationFailure> Open(ChargeRequested charge, CardCipher cipher, out ChargeRequested opened)
+    {
+        opened = charge;
+        if (charge.EncryptedCard is not { } sealedCard)
+            return [];
+        if (charge.Card is not null || charge.StoredCard is not null)
+        {
+            opened = charge with { Card = null, EncryptedCard = null, StoredCard = null };
+            return [new("EncryptedCard", "give exactly one of Card, EncryptedCard or StoredCard")];
+        }
+        try
+        {
+            opened = charge with { Card = cipher.Decrypt(sealedCard), EncryptedCard = null };
+            return [];
+        }
+        catch (CardDecryptionException ex)
+        {
+            opened = charge with { EncryptedCard = null };
+            return [new("EncryptedCard", ex.Message)];
+        }
     }
 
     public static bool FailedValidation(this PaymentState payment) => payment.FailureCode == FailureCodes.Validation;
@@ -33,21 +59,35 @@ internal static class PaymentStateChanges
         payment.AccountId = payment.AccountId is null ? null : ChargeRequestValidator.Storable(payment.AccountId, 64);
         payment.Currency = ChargeRequestValidator.Storable(payment.Currency, 3);
         payment.CardMasked = payment.CardMasked is null ? null : ChargeRequestValidator.Storable(payment.CardMasked, 24);
-        var reason = ChargeRequestValidator.Describe(failures);
         payment.FailureCode = FailureCodes.Validation;
-        payment.FailureReason = ChargeRequestValidator.Storable(reason, 1000);
-        payment.NextCause = new(TransitionCauses.Command, ChargeRequestValidator.Storable($"invalid ChargeRequested: {reason}", 2000));
+        payment.FailureReason = ChargeRequestValidator.Storable(ChargeRequestValidator.Describe(failures), 1000);
     }
 
-    public static void ApplyCharge(this PaymentState payment, ChargeResult result, DateTimeOffset now)
+    public static TransitionCause AcceptedCause(this PaymentState payment) =>
+        payment.FailedValidation()
+            ? new(TransitionCauses.Command, ChargeRequestValidator.Storable($"invalid ChargeRequested: {payment.FailureReason}", 2000))
+            : new(TransitionCauses.Command, "ChargeRequested accepted");
+
+    /// <summary>The command for the charge step: the card sealed with the processor's current key, never in plaintext.</summary>
+    public static SubmitCharge ToSubmitCharge(this PaymentState payment, ChargeRequested charge, CardCipher cipher) => new()
     {
-        payment.LastChargeResult = result.Kind;
+        PaymentId = payment.CorrelationId,
+        Gateway = payment.Gateway,
+        Charge = charge with
+        {
+            Card = null,
+            EncryptedCard = charge.Card is { } card ? cipher.Encrypt(card) : charge.EncryptedCard,
+        },
+    };
+
+    /// <summary>What the charge call answered; returns the cause to record with the transition it leads to.</summary>
+    public static TransitionCause ApplyCharge(this PaymentState payment, ChargeResult result, DateTimeOffset now)
+    {
         payment.ChargeSubmittedAt = now;
         payment.GatewayTransactionId = result.GatewayTransactionId ?? payment.GatewayTransactionId;
         payment.ProviderTransactionId = result.ProviderTransactionId ?? payment.ProviderTransactionId;
         payment.AuthorizationCode = result.AuthorizationCode ?? payment.AuthorizationCode;
         payment.CardMasked = result.CardMasked ?? payment.CardMasked;
-        var detail = Describe(result.ResponseCode, result.ResponseMessage);
         switch (result.Kind)
         {
             case ChargeResultKind.RedirectRequired:
@@ -59,13 +99,22 @@ internal static class PaymentStateChanges
                 payment.FailureReason = result.ResponseMessage ?? "declined by the gateway";
                 break;
             case ChargeResultKind.OutcomeUnknown:
-                payment.OutcomeUnknownSince = now;
+                payment.OutcomeUnknownSince ??= now;
                 break;
         }
-        payment.NextCause = new(TransitionCauses.GatewayResponse, $"charge {result.Kind}: {detail}");
+        return new(TransitionCauses.GatewayResponse, $"charge {result.Kind}: {Describe(result.ResponseCode, result.ResponseMessage)}");
     }
 
-    public static void ApplyReport(this PaymentState payment, GatewayStatusReported report)
+    /// <summary>No charge request can have reached the gateway: the payment fails, and nothing was charged.</summary>
+    public static TransitionCause ApplyNotSent(this PaymentState payment, ChargeNotSent notSent, DateTimeOffset now)
+    {
+        payment.ChargeSubmittedAt = now;
+        payment.FailureCode = notSent.Code;
+        payment.FailureReason = notSent.Reason;
+        return new(TransitionCauses.GatewayResponse, $"charge not sent: {Describe(notSent.Code, notSent.Reason)}");
+    }
+
+    public static TransitionCause ApplyReport(this PaymentState payment, GatewayStatusReported report)
     {
         payment.GatewayTransactionId ??= report.GatewayTransactionId;
         payment.AuthorizationCode = report.AuthorizationCode ?? payment.AuthorizationCode;
@@ -75,29 +124,49 @@ internal static class PaymentStateChanges
             payment.FailureCode = report.ResponseCode ?? report.Status.ToString().ToLowerInvariant();
             payment.FailureReason = report.ResponseMessage ?? $"the gateway reports the payment {report.Status.ToString().ToLowerInvariant()}";
         }
-        payment.NextCause = new(report.Source, $"{report.Status}: {Describe(report.ResponseCode, report.ResponseMessage)}");
+        if (report.Status is not (GatewayPaymentStatus.NotFound or GatewayPaymentStatus.Unknown))
+            payment.NeedsReconciliation = false;
+        return new(report.Source, $"{report.Status}: {Describe(report.ResponseCode, report.ResponseMessage)}");
     }
 
-    public static void FailThreeDsNotCompleted(this PaymentState payment, GatewayStatusReported report)
+    public static TransitionCause FailThreeDsNotCompleted(this PaymentState payment, GatewayStatusReported report)
     {
         payment.FailureCode = FailureCodes.ThreeDsNotCompleted;
         payment.FailureReason = "3DS not completed";
-        payment.NextCause = new(TransitionCauses.Timeout, $"3DS window expired; last inquiry said {report.Status}");
+        payment.NeedsReconciliation = false;
+        return new(TransitionCauses.Timeout, $"3DS window expired; the gateway says {report.Status}");
     }
 
-    public static void FailChargeNotFound(this PaymentState payment, GatewayStatusReported report)
+    /// <summary>The outcome cannot be established from here: it stays open, flagged for ops, and never becomes Failed by itself.</summary>
+    public static TransitionCause FlagForReconciliation(this PaymentState payment, string why)
     {
-        payment.FailureCode = FailureCodes.ChargeNotFound;
-        payment.FailureReason = "the gateway never received the charge";
-        payment.NextCause = new(report.Source, $"charge not found at {payment.Gateway} since {payment.OutcomeUnknownSince:O}");
+        payment.NeedsReconciliation = true;
+        return new(TransitionCauses.Reconciliation, $"needs reconciliation: {why}");
     }
 
-    /// <summary>Something the gateway said that moves nothing yet, such as an unknown charge outcome: kept in the audit trail.</summary>
-    public static void RecordNote(this PaymentState payment, DateTimeOffset now)
+    /// <summary>An operator's confirmed outcome: recorded with who and why.</summary>
+    public static TransitionCause ResolveByOps(this PaymentState payment, ResolvePayment resolve)
     {
-        var cause = payment.TakeCause();
+        payment.NeedsReconciliation = false;
+        if (resolve.Outcome == PaymentStatuses.Failed)
+        {
+            payment.FailureCode = FailureCodes.ResolvedByOps;
+            payment.FailureReason = $"confirmed failed by {resolve.Actor}: {resolve.Reason}";
+        }
+        return new(TransitionCauses.Ops, $"resolved {resolve.Outcome} by {resolve.Actor}: {resolve.Reason}");
+    }
+
+    /// <summary>An operator found the gateway's transaction id: the processor asks the gateway by it.</summary>
+    public static TransitionCause LearnTransactionIdFromOps(this PaymentState payment, ResolvePayment resolve)
+    {
+        payment.GatewayTransactionId = resolve.GatewayTransactionId;
+        return new(TransitionCauses.Ops,
+            $"transaction id {resolve.GatewayTransactionId} given by {resolve.Actor} ({resolve.Reason}); inquiring by it");
+    }
+
+    /// <summary>Something that moves nothing, such as an unknown charge outcome: kept in the audit trail.</summary>
+    public static void RecordNote(this PaymentState payment, TransitionCause cause, DateTimeOffset now) =>
         payment.AddEntry(now, payment.CurrentState, payment.CurrentState, cause.Cause, cause.Detail);
-    }
 
     /// <summary>A second ChargeRequested for this payment: kept in the audit trail, never sent to the gateway.</summary>
     public static void RecordDuplicate(this PaymentState payment, DateTimeOffset now) =>
@@ -119,20 +188,13 @@ internal static class PaymentStateChanges
         return contradiction;
     }
 
-    public static PaymentTransition RecordTransition(this PaymentState payment, string? from, string to, DateTimeOffset now)
+    public static PaymentTransition RecordTransition(this PaymentState payment, string to, TransitionCause cause, DateTimeOffset now)
     {
-        var cause = payment.TakeCause();
+        var from = payment.CurrentState is null or "" or "Initial" ? null : payment.CurrentState;
         var transition = payment.AddEntry(now, from, to, cause.Cause, cause.Detail);
         if (to is PaymentStatuses.Succeeded or PaymentStatuses.Failed)
             payment.CompletedAt = now;
         return transition;
-    }
-
-    private static TransitionCause TakeCause(this PaymentState payment)
-    {
-        var cause = payment.NextCause ?? new TransitionCause(TransitionCauses.Command, null);
-        payment.NextCause = null;
-        return cause;
     }
 
     private static PaymentTransition AddEntry(this PaymentState payment, DateTimeOffset at, string? from, string to, string cause,

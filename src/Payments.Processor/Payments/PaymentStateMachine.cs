@@ -6,10 +6,12 @@ using Payments.Gateways;
 namespace Payments.Processor.Payments;
 
 /// <summary>
-/// The life of a payment (docs/state-machine.md). A charge is sent once; after that only gateway reports
-/// (inquiry polls and verified callbacks, both as <see cref="GatewayStatusReported"/>) move the payment on.
+/// The life of a payment (docs/state-machine.md). The payment is saved as Pending before its charge is sent
+/// (<see cref="SubmitCharge"/>, through the outbox); the charge step's answer comes back as one event per arrow.
+/// After that only gateway reports (inquiry polls and verified callbacks, both <see cref="GatewayStatusReported"/>)
+/// and ops (<see cref="ResolvePayment"/>) move the payment on. Nothing fails a payment on the absence of evidence.
 /// </summary>
-public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
+public sealed partial class PaymentStateMachine : MassTransitStateMachine<PaymentState>
 {
     public State Pending { get; private set; } = null!;
     public State Redirect { get; private set; } = null!;
@@ -18,12 +20,20 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
     public State Failed { get; private set; } = null!;
 
     public Event<ChargeRequested> ChargeRequested { get; private set; } = null!;
+    public Event<ChargeAccepted> ChargeAccepted { get; private set; } = null!;
+    public Event<ChargeRedirectRequired> ChargeRedirectRequired { get; private set; } = null!;
+    public Event<ChargeDeclined> ChargeDeclined { get; private set; } = null!;
+    public Event<ChargeOutcomeUnknown> ChargeOutcomeUnknown { get; private set; } = null!;
+    public Event<ChargeNotSent> ChargeNotSent { get; private set; } = null!;
     public Event<GatewayStatusReported> StatusReported { get; private set; } = null!;
+    public Event<ResolvePayment> ResolveRequested { get; private set; } = null!;
 
     public Schedule<PaymentState, InquiryDue> InquiryPoll { get; private set; } = null!;
     public Schedule<PaymentState, RedirectWindowExpired> RedirectExpiry { get; private set; } = null!;
 
-    public PaymentStateMachine(TimeProvider clock, IOptions<PaymentOptions> options)
+    private static readonly Uri ChargeQueue = new($"queue:{SubmitChargeConsumer.QueueName}");
+
+    public PaymentStateMachine(TimeProvider clock, IOptions<PaymentOptions> options, CardCipher cipher, ILogger<PaymentStateMachine> logger)
     {
         var settings = options.Value;
         DateTimeOffset Now() => clock.GetUtcNow();
@@ -31,90 +41,140 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
         InstanceState(x => x.CurrentState);
 
         Event(() => ChargeRequested, e => e.CorrelateById(m => m.Message.PaymentId));
-        // A callback can beat the saga's first save (success before the charge call returned): fault, so retry redelivers it.
-        Event(() => StatusReported, e =>
-        {
-            e.CorrelateById(m => m.Message.PaymentId);
-            e.OnMissingInstance(m => m.Fault());
-        });
+        // The charge step starts only after Pending is saved, so these always find their payment; a report or an ops
+        // request for a payment that does not exist is about nothing we know: noted in the log and dropped.
+        Event(() => ChargeAccepted, e => CorrelateToExisting(e, m => m.PaymentId));
+        Event(() => ChargeRedirectRequired, e => CorrelateToExisting(e, m => m.PaymentId));
+        Event(() => ChargeDeclined, e => CorrelateToExisting(e, m => m.PaymentId));
+        Event(() => ChargeOutcomeUnknown, e => CorrelateToExisting(e, m => m.PaymentId));
+        Event(() => ChargeNotSent, e => CorrelateToExisting(e, m => m.PaymentId));
+        Event(() => StatusReported, e => CorrelateToExisting(e, m => m.PaymentId));
+        Event(() => ResolveRequested, e => CorrelateToExisting(e, m => m.PaymentId));
         Schedule(() => InquiryPoll, x => x.InquiryPollTokenId, s => s.Received = r => r.CorrelateById(m => m.Message.PaymentId));
         Schedule(() => RedirectExpiry, x => x.RedirectExpiryTokenId, s => s.Received = r => r.CorrelateById(m => m.Message.PaymentId));
 
         Initially(
             When(ChargeRequested)
-                .Then(ctx => ctx.Saga.Accept(ctx.Message, Now()))
+                .Then(ctx => ctx.Saga.Accept(ctx.Message, cipher, Now()))
                 .IfElse(ctx => ctx.Saga.FailedValidation(),
-                    invalid => invalid.TransitionTo(Failed),
-                    valid => SubmitCharge(valid.TransitionTo(Pending))));
+                    invalid => invalid.Then(ctx => Record(ctx, Failed, ctx.Saga.AcceptedCause())).TransitionTo(Failed),
+                    valid => valid.Then(ctx => Record(ctx, Pending, ctx.Saga.AcceptedCause())).TransitionTo(Pending)
+                        .Send(ChargeQueue, ctx => ctx.Saga.ToSubmitCharge(ctx.Message, cipher))));
+
+        During(Pending,
+            When(ChargeAccepted)
+                .Then(ctx => Record(ctx, Processing, ctx.Saga.ApplyCharge(ctx.Message.Result, Now())))
+                .TransitionTo(Processing),
+            When(ChargeRedirectRequired)
+                .Then(ctx => Record(ctx, Redirect, ctx.Saga.ApplyCharge(ctx.Message.Result, Now())))
+                .TransitionTo(Redirect),
+            When(ChargeDeclined)
+                .Then(ctx => Record(ctx, Failed, ctx.Saga.ApplyCharge(ctx.Message.Result, Now())))
+                .TransitionTo(Failed),
+            When(ChargeNotSent)
+                .Then(ctx => Record(ctx, Failed, ctx.Saga.ApplyNotSent(ctx.Message, Now())))
+                .TransitionTo(Failed),
+            When(ChargeOutcomeUnknown)
+                .Then(ctx => ctx.Saga.RecordNote(ctx.Saga.ApplyCharge(ctx.Message.Result, Now()), Now()))
+                .IfElse(ctx => CanInquire(ctx.Saga),
+                    inquire => PollFromNow(inquire),
+                    blind => blind.Then(ctx => ctx.Saga.RecordNote(ctx.Saga.FlagForReconciliation(
+                        $"{ctx.Saga.Gateway} can only be asked by its transaction id, and none is known yet"), Now()))),
+            // The charge's answer was lost, and with it the 3DS page: the customer cannot finish in time. The gateway
+            // says the payment waits for 3DS, so failing and voiding it leaves no charge behind.
+            When(StatusReported, r => r.Message.Status == GatewayPaymentStatus.Pending
+                                      && r.Saga.OutcomeUnknownSince + settings.ThreeDsWindow <= Now())
+                .Then(ctx => Record(ctx, Failed, ctx.Saga.FailThreeDsNotCompleted(ctx.Message)))
+                .Publish(ctx => Cancel(ctx.Saga, "3DS not completed"))
+                .TransitionTo(Failed),
+            Ignore(RedirectExpiry.Received));
 
         During(Pending, Redirect, Processing,
             When(StatusReported, r => r.Message.Status == GatewayPaymentStatus.Succeeded)
-                .Then(ctx => ctx.Saga.ApplyReport(ctx.Message))
+                .Then(ctx => Record(ctx, Succeeded, ctx.Saga.ApplyReport(ctx.Message)))
                 .TransitionTo(Succeeded),
             When(StatusReported, r => r.Message.Status is GatewayPaymentStatus.Failed or GatewayPaymentStatus.Cancelled)
-                .Then(ctx => ctx.Saga.ApplyReport(ctx.Message))
+                .Then(ctx => Record(ctx, Failed, ctx.Saga.ApplyReport(ctx.Message)))
                 .TransitionTo(Failed),
+            // The gateway cannot find it: that is no evidence the card was not charged (the charge may be in flight, or
+            // the gateway may not be asked by our reference). Flag it, keep asking, never fail it for this.
+            When(StatusReported, r => r.Message.Status == GatewayPaymentStatus.NotFound && !r.Saga.NeedsReconciliation)
+                .Then(ctx => ctx.Saga.RecordNote(ctx.Saga.FlagForReconciliation(
+                    $"{ctx.Saga.Gateway} cannot find the charge ({ctx.Message.ResponseCode})"), Now())),
             When(InquiryPoll.Received)
                 .Then(ctx => ctx.Saga.InquiryAttempts++)
+                .If(ctx => CanInquire(ctx.Saga), inquire => inquire
+                    .Publish(ctx => Inquiry(ctx.Saga, finalCheck: false))
+                    .Schedule(InquiryPoll, ctx => new InquiryDue(ctx.Saga.CorrelationId),
+                        ctx => (Now() + settings.NextPollDelay(ctx.Saga.InquiryAttempts)).UtcDateTime)),
+            When(ResolveRequested, r => r.Message.Outcome == PaymentStatuses.Succeeded)
+                .Then(ctx => Record(ctx, Succeeded, ctx.Saga.ResolveByOps(ctx.Message)))
+                .TransitionTo(Succeeded),
+            When(ResolveRequested, r => r.Message.Outcome == PaymentStatuses.Failed)
+                .Then(ctx => Record(ctx, Failed, ctx.Saga.ResolveByOps(ctx.Message)))
+                .TransitionTo(Failed),
+            When(ResolveRequested, r => r.Message.Outcome is null && r.Message.GatewayTransactionId is { Length: > 0 })
+                .Then(ctx => ctx.Saga.RecordNote(ctx.Saga.LearnTransactionIdFromOps(ctx.Message), Now()))
                 .Publish(ctx => Inquiry(ctx.Saga, finalCheck: false))
+                .Unschedule(InquiryPoll)
+                .Then(ctx => ctx.Saga.InquiryAttempts = 0)
                 .Schedule(InquiryPoll, ctx => new InquiryDue(ctx.Saga.CorrelationId),
-                    ctx => (Now() + settings.NextPollDelay(ctx.Saga.InquiryAttempts)).UtcDateTime),
+                    ctx => (Now() + settings.NextPollDelay(0)).UtcDateTime),
             When(ChargeRequested)
                 .Then(ctx => ctx.Saga.RecordDuplicate(Now())));
 
         During(Pending, Redirect,
             When(StatusReported, r => r.Message.Status == GatewayPaymentStatus.Processing)
-                .Then(ctx => ctx.Saga.ApplyReport(ctx.Message))
+                .Then(ctx => Record(ctx, Processing, ctx.Saga.ApplyReport(ctx.Message)))
                 .TransitionTo(Processing));
-
-        During(Pending,
-            // Never resend: a charge the gateway still cannot find after the window never arrived.
-            When(StatusReported, r => r.Message.Status == GatewayPaymentStatus.NotFound
-                                      && r.Saga.OutcomeUnknownSince + settings.ChargeNotFoundWindow <= Now())
-                .Then(ctx => ctx.Saga.FailChargeNotFound(ctx.Message))
-                .TransitionTo(Failed),
-            // The charge's answer was lost, and with it the 3DS page: the customer cannot finish in time.
-            When(StatusReported, r => r.Message.Status == GatewayPaymentStatus.Pending
-                                      && r.Saga.OutcomeUnknownSince + settings.ThreeDsWindow <= Now())
-                .Then(ctx => ctx.Saga.FailThreeDsNotCompleted(ctx.Message))
-                .Publish(ctx => Cancel(ctx.Saga, "3DS not completed"))
-                .TransitionTo(Failed),
-            Ignore(RedirectExpiry.Received));
 
         During(Redirect,
             When(RedirectExpiry.Received)
                 .Publish(ctx => Inquiry(ctx.Saga, finalCheck: true)),
-            When(StatusReported, r => r.Message.FinalCheck && r.Message.Status is GatewayPaymentStatus.Pending
-                                          or GatewayPaymentStatus.NotFound or GatewayPaymentStatus.Unknown)
-                .Then(ctx => ctx.Saga.FailThreeDsNotCompleted(ctx.Message))
+            // The last inquiry after the 3DS window: the gateway says the customer never finished, so fail and void.
+            When(StatusReported, r => r.Message.FinalCheck && r.Message.Status == GatewayPaymentStatus.Pending)
+                .Then(ctx => Record(ctx, Failed, ctx.Saga.FailThreeDsNotCompleted(ctx.Message)))
                 .Publish(ctx => Cancel(ctx.Saga, "3DS not completed"))
-                .TransitionTo(Failed));
+                .TransitionTo(Failed),
+            // It could not say: no failure on the absence of evidence; ops look, polls go on.
+            When(StatusReported, r => r.Message.FinalCheck && r.Message.Status == GatewayPaymentStatus.Unknown)
+                .Then(ctx => ctx.Saga.RecordNote(ctx.Saga.FlagForReconciliation(
+                    $"the 3DS window closed and the last inquiry could not tell ({ctx.Message.ResponseCode})"), Now())));
 
         During(Processing,
             Ignore(RedirectExpiry.Received));
+
+        // A charge answer that a callback or ops already overtook changes nothing.
+        During(Redirect, Processing, Succeeded, Failed,
+            Ignore(ChargeAccepted),
+            Ignore(ChargeRedirectRequired),
+            Ignore(ChargeDeclined),
+            Ignore(ChargeOutcomeUnknown),
+            Ignore(ChargeNotSent));
 
         During(Succeeded, Failed,
             When(StatusReported)
                 .Then(ctx => ctx.Saga.RecordLateReport(ctx.Message, Now())),
             When(ChargeRequested)
                 .Then(ctx => ctx.Saga.RecordDuplicate(Now())),
+            When(ResolveRequested)
+                .Then(ctx => ctx.Saga.RecordNote(new TransitionCause(TransitionCauses.Ops,
+                    $"resolve by {ctx.Message.Actor} ignored: the payment is already {ctx.Saga.CurrentState}"), Now())),
             Ignore(InquiryPoll.Received),
             Ignore(RedirectExpiry.Received));
 
         BeforeEnterAny(state => state.If(ctx => ctx.Message != Initial, entering => entering
-            .Then(ctx => ctx.Saga.RecordTransition(FromName(ctx.Saga.CurrentState), ctx.Message.Name, Now()))
             .Publish(ctx => new PaymentStatusChanged
             {
                 PaymentId = ctx.Saga.CorrelationId,
                 MerchantReference = ctx.Saga.MerchantReference,
                 Status = ctx.Message.Name,
-                PreviousStatus = FromName(ctx.Saga.CurrentState),
+                PreviousStatus = ctx.Saga.CurrentState is null or "" or "Initial" ? null : ctx.Saga.CurrentState,
                 At = Now(),
             })));
 
-        WhenEnter(Pending, PollFromNow);
-        WhenEnter(Processing, PollFromNow);
-        WhenEnter(Redirect, redirect => PollFromNow(redirect
+        WhenEnter(Processing, PollFromEntry);
+        WhenEnter(Redirect, redirect => PollFromEntry(redirect
             .Then(ctx => ctx.Saga.RedirectExpiresAt = Now() + settings.ThreeDsWindow)
             .Publish(ctx => new PaymentRedirectRequired
             {
@@ -130,29 +190,49 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
         WhenEnter(Succeeded, Complete);
         WhenEnter(Failed, Complete);
 
-        EventActivityBinder<PaymentState, ChargeRequested> SubmitCharge(EventActivityBinder<PaymentState, ChargeRequested> binder) => binder
-            .Activity(x => x.OfType<SubmitChargeActivity>())
-            .If(ctx => ctx.Saga.LastChargeResult == ChargeResultKind.Accepted, accepted => accepted.TransitionTo(Processing))
-            .If(ctx => ctx.Saga.LastChargeResult == ChargeResultKind.RedirectRequired, redirect => redirect.TransitionTo(Redirect))
-            .If(ctx => ctx.Saga.LastChargeResult == ChargeResultKind.Declined, declined => declined.TransitionTo(Failed))
-            .If(ctx => ctx.Saga.LastChargeResult == ChargeResultKind.OutcomeUnknown, unknown => unknown.Then(ctx => ctx.Saga.RecordNote(Now())));
+        void Record<T>(BehaviorContext<PaymentState, T> context, State to, TransitionCause cause) where T : class =>
+            context.Saga.RecordTransition(to.Name, cause, Now());
 
-        EventActivityBinder<PaymentState> PollFromNow(EventActivityBinder<PaymentState> binder) => binder
+        EventActivityBinder<PaymentState, T> PollFromNow<T>(EventActivityBinder<PaymentState, T> binder) where T : class => binder
+            .Then(ctx => ctx.Saga.InquiryAttempts = 0)
+            .Schedule(InquiryPoll, ctx => new InquiryDue(ctx.Saga.CorrelationId),
+                ctx => (Now() + settings.NextPollDelay(0)).UtcDateTime);
+
+        EventActivityBinder<PaymentState> PollFromEntry(EventActivityBinder<PaymentState> binder) => binder
             .Then(ctx => ctx.Saga.InquiryAttempts = 0)
             .Schedule(InquiryPoll, ctx => new InquiryDue(ctx.Saga.CorrelationId),
                 ctx => (Now() + settings.NextPollDelay(0)).UtcDateTime);
 
         EventActivityBinder<PaymentState> Complete(EventActivityBinder<PaymentState> binder) => binder
+            .Then(ctx => ctx.Saga.NeedsReconciliation = false)
             .Unschedule(InquiryPoll)
             .Unschedule(RedirectExpiry)
             .Publish(ctx => ctx.Saga.ToCompleted());
+
+        void CorrelateToExisting<T>(IEventCorrelationConfigurator<PaymentState, T> e, Func<T, Guid> paymentId) where T : class
+        {
+            e.CorrelateById(m => paymentId(m.Message));
+            e.OnMissingInstance(m => m.ExecuteAsync(ctx =>
+            {
+                LogUnknownPayment(logger, typeof(T).Name, paymentId(ctx.Message));
+                return Task.CompletedTask;
+            }));
+        }
     }
 
-    private static string? FromName(string? state) => state is null or "" or "Initial" ? null : state;
+    /// <summary>
+    /// Whether the gateway can be asked about this payment. Singapay's Inquiry Status takes only its own ids
+    /// (transaction_id, provider_transaction_id, numeric id), never our reference; Finpay's status check takes order.id.
+    /// </summary>
+    public static bool CanInquire(PaymentState payment) =>
+        payment.Gateway == PaymentGateways.Finpay || !string.IsNullOrEmpty(payment.GatewayTransactionId);
 
     private static InquirePaymentStatus Inquiry(PaymentState payment, bool finalCheck) =>
         new(payment.CorrelationId, payment.Gateway, payment.GatewayReference, finalCheck);
 
     private static CancelPayment Cancel(PaymentState payment, string reason) =>
         new(payment.CorrelationId, payment.Gateway, payment.GatewayReference, reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Message} for payment {PaymentId}, which does not exist here: dropped")]
+    private static partial void LogUnknownPayment(ILogger logger, string message, Guid paymentId);
 }

@@ -27,8 +27,6 @@ public sealed class PaymentStateMap(string? providerName) : SagaClassMap<Payment
         entity.Property(x => x.FailureReason).HasMaxLength(1000);
         entity.Ignore(x => x.IsFinal);
         entity.Ignore(x => x.GatewayReference);
-        entity.Ignore(x => x.NextCause);
-        entity.Ignore(x => x.LastChargeResult);
 
         // Optimistic concurrency: PostgreSQL's xmin system column, SQL Server's rowversion.
         if (providerName?.Contains("SqlServer", StringComparison.Ordinal) == true)

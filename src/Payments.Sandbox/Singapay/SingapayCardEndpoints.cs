@@ -100,12 +100,17 @@ internal static class SingapayCardEndpoints
         }
     }
 
-    /// <param name="id">transaction_id, provider_transaction_id, or (sandbox assumption) the merchant's reference_no.</param>
+    /// <param name="id">
+    /// transaction_id or provider_transaction_id, as Singapay documents; the merchant's reference_no only with
+    /// <see cref="SingapaySandboxOptions.InquiryByReference"/>.
+    /// </param>
     private static IResult Inquire(string accountId, string id, HttpContext http, SandboxOptions options, SingapayTokenStore tokens, SingapaySimulator simulator)
     {
         if (Authorize(http, options, tokens, accountId) is { } denied)
             return denied;
         var entry = simulator.Refresh(id);
+        if (entry is not null && !options.Singapay.InquiryByReference && entry.TransactionId != id && entry.ProviderTransactionId != id)
+            entry = null;
         if (entry is null)
             return Envelope(404, "SP009", "Transaction not found.");
         return Envelope(200, "SP000", "Successfully", new JsonObject

@@ -20,7 +20,12 @@ public sealed class SandboxFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Sandbox = SandboxApp.Build(["--Logging:LogLevel:Default=Warning"], options => options.Url = "http://127.0.0.1:0");
+        Sandbox = SandboxApp.Build(["--Logging:LogLevel:Default=Warning"], options =>
+        {
+            options.Url = "http://127.0.0.1:0";
+            // The adapter's inquiry by reference is exercised here; the processor only ever inquires Singapay by its ids.
+            options.Singapay.InquiryByReference = true;
+        });
         var simulation = Sandbox.Services.GetRequiredService<SingapaySimulationOptions>();
         simulation.UpstreamTimeoutDelay = TimeSpan.FromMilliseconds(100);
         simulation.HangDelay = TimeSpan.FromSeconds(5);

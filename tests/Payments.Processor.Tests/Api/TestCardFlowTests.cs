@@ -20,7 +20,8 @@ public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixtu
         Assert.Equal("Singapay", payment.GetProperty("gateway").GetString());
         Assert.Equal("411111******1111", payment.GetProperty("cardMasked").GetString());
         Assert.False(string.IsNullOrEmpty(payment.GetProperty("gatewayTransactionId").GetString()));
-        Assert.Equal(["Pending", "Processing", "Succeeded"], Statuses(payment));
+        // The callback may overtake the charge's own answer, and then Processing is skipped.
+        Assert.Contains(string.Join(",", Statuses(payment)), new[] { "Pending,Processing,Succeeded", "Pending,Succeeded" });
     }
 
     [Fact]
@@ -61,7 +62,7 @@ public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixtu
     }
 
     [Fact]
-    public async Task The_upstream_timeout_card_stays_Pending_and_inquiry_finds_it_succeeded_without_a_second_charge()
+    public async Task The_upstream_timeout_card_is_settled_by_the_verified_callback_without_a_second_charge()
     {
         var charge = Charges.Valid("4000000000000119");
         var id = await processor.Charge(charge);
@@ -69,7 +70,7 @@ public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixtu
         var payment = await processor.WaitForStatus(id, "Succeeded");
 
         Assert.Equal(["Pending", "Succeeded"], Statuses(payment));
-        Assert.Contains(payment.GetProperty("transitions").EnumerateArray(), t => t.GetProperty("detail").GetString()!.Contains("OutcomeUnknown: SP005"));
+        Assert.Equal("callback", payment.GetProperty("transitions").EnumerateArray().Last().GetProperty("cause").GetString());
         Assert.Equal(1, processor.Sandbox<SingapayLedger>().ChargesFor(charge.MerchantReference));
     }
 

@@ -27,11 +27,12 @@ public sealed class EndToEndTelemetryTests(ObservedProcessor processor) : IClass
         var payment = processor.Spans.Tagged(PaymentsTelemetry.PaymentIdTag, paymentId.ToString()).ToList();
         Assert.True(payment.Count > 0, "no span carries payment.id");
 
-        // The charge: POST /payments, the saga sending the charge, the gateway call, all in one trace.
+        // The charge: POST /payments, the saga sending the charge, the charge step's gateway call, all in one trace.
         var charged = Assert.Single(payment, s => SagaMovedTo(s, PaymentStatuses.Redirect));
         var chargeTrace = charged.TraceId;
         Assert.Contains(spans, s => s.TraceId == chargeTrace && s.Source.Name == "Microsoft.AspNetCore" && s.Kind == ActivityKind.Server);
-        Assert.Contains(spans, s => s.TraceId == chargeTrace && s.Source.Name == "System.Net.Http" && IsBelow(s, charged, spans));
+        var chargeStep = Assert.Single(spans, s => s.TraceId == chargeTrace && s.DisplayName == "payments-charge process");
+        Assert.Contains(spans, s => s.TraceId == chargeTrace && s.Source.Name == "System.Net.Http" && IsBelow(s, chargeStep, spans));
         Assert.Contains(payment, s => s.TraceId == chargeTrace && s.DisplayName.Contains("ChargeRequested") && s.Kind == ActivityKind.Producer);
 
         // The gateway's callback arrives without trace context: its span links back to the charge's trace.

@@ -76,18 +76,4 @@ public sealed class FinalStateTests
         Assert.Equal(2, payment.Transitions.Count(t => t.Detail?.StartsWith("late report") == true && !t.Contradiction));
         Assert.Single(await harness.Published<PaymentCompleted>(c => c.PaymentId == charge.PaymentId));
     }
-
-    [Fact]
-    public async Task A_callback_that_beats_the_first_save_is_retried_until_the_payment_exists()
-    {
-        await using var harness = await SagaHarness.Start();
-        var charge = Charges.Valid();
-
-        await harness.Report(charge.PaymentId, GatewayPaymentStatus.Succeeded);
-        await Task.Delay(30, TestContext.Current.CancellationToken);
-        await harness.Send(charge);
-
-        await harness.WaitFor(charge.PaymentId, m => m.Succeeded);
-        Assert.Equal(1, harness.Gateway.Charges);
-    }
 }

@@ -53,8 +53,8 @@ public sealed class OneChargeTests
         var charge = Charges.Valid();
 
         await harness.Send(charge);
-        var payment = await harness.WaitFor(charge.PaymentId, m => m.Pending);
-        Assert.NotNull(payment.OutcomeUnknownSince);
+        var payment = await harness.WaitFor(charge.PaymentId, m => m.Pending, p => p.OutcomeUnknownSince is not null);
+        Assert.True(payment.NeedsReconciliation);
 
         await harness.Report(charge.PaymentId, GatewayPaymentStatus.Succeeded, TransitionCauses.Poll);
         await harness.WaitFor(charge.PaymentId, m => m.Succeeded);
@@ -73,9 +73,9 @@ public sealed class OneChargeTests
 
         await harness.Send(charge);
 
-        var payment = await harness.WaitFor(charge.PaymentId, m => m.Pending);
+        var payment = await harness.WaitFor(charge.PaymentId, m => m.Pending, p => p.OutcomeUnknownSince is not null);
         Assert.Equal(0, harness.Gateway.Charges);
-        Assert.NotNull(payment.OutcomeUnknownSince);
+        Assert.Contains(payment.Transitions, t => t.Detail!.Contains("already-attempted", StringComparison.Ordinal));
     }
 
     [Fact]

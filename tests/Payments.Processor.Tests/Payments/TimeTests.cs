@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Payments.Processor.Tests.Payments;
 
-/// <summary>Rule 5: polls, the 3DS window and the not-found window read the injected clock; tests move it.</summary>
+/// <summary>Rule 5: polls and the 3DS window read the injected clock; tests move it.</summary>
 public sealed class TimeTests
 {
     [Fact]
@@ -39,14 +39,14 @@ public sealed class TimeTests
     }
 
     [Fact]
-    public async Task An_unknown_outcome_is_settled_by_the_first_poll()
+    public async Task An_unknown_outcome_with_a_transaction_id_is_settled_by_the_first_poll()
     {
-        var gateway = new ScriptedGateway { OnCharge = _ => ChargeResult.Unknown("timeout", "no answer") };
+        var gateway = new ScriptedGateway { OnCharge = _ => ChargeResult.Unknown("SP005", "upstream timeout") with { GatewayTransactionId = "99TX" } };
         gateway.QueueInquiry(new InquiryResult { Status = GatewayPaymentStatus.Succeeded });
         await using var harness = await SagaHarness.Start(gateway: gateway);
         var charge = Charges.Valid();
         await harness.Send(charge);
-        await harness.WaitFor(charge.PaymentId, m => m.Pending);
+        await harness.WaitFor(charge.PaymentId, m => m.Pending, p => p.InquiryPollTokenId is not null);
 
         await harness.Advance(TimeSpan.FromSeconds(2));
 
@@ -107,28 +107,28 @@ public sealed class TimeTests
     }
 
     [Fact]
-    public async Task A_charge_the_gateway_never_received_fails_after_the_window_and_is_never_resent()
+    public async Task A_charge_the_gateway_cannot_find_never_fails_by_itself_and_is_flagged_for_reconciliation()
     {
         var gateway = new ScriptedGateway
         {
-            OnCharge = _ => ChargeResult.Unknown("timeout", "no answer"),
+            OnCharge = _ => ChargeResult.Unknown("SP005", "upstream timeout") with { GatewayTransactionId = "99TXLOST" },
             DefaultInquiry = new InquiryResult { Status = GatewayPaymentStatus.NotFound, ResponseCode = "SP009" },
         };
-        await using var harness = await SagaHarness.Start(o => o.ChargeNotFoundWindow = TimeSpan.FromMinutes(10), gateway);
+        await using var harness = await SagaHarness.Start(gateway: gateway);
         var charge = Charges.Valid();
         await harness.Send(charge);
-        await harness.WaitFor(charge.PaymentId, m => m.Pending);
+        await harness.WaitFor(charge.PaymentId, m => m.Pending, p => p.InquiryPollTokenId is not null);
 
-        for (var minute = 0; minute < 9; minute++)
-            await harness.Advance(TimeSpan.FromMinutes(1));
-        await harness.WaitFor(charge.PaymentId, m => m.Pending);
-
-        for (var minute = 0; minute < 2; minute++)
+        for (var minute = 0; minute < 30; minute++)
             await harness.Advance(TimeSpan.FromMinutes(1));
 
-        var payment = await harness.WaitFor(charge.PaymentId, m => m.Failed);
-        Assert.Equal(FailureCodes.ChargeNotFound, payment.FailureCode);
+        var payment = await harness.WaitFor(charge.PaymentId, m => m.Pending);
+        Assert.True(payment.NeedsReconciliation);
+        Assert.Null(payment.FailureCode);
+        Assert.True(gateway.Inquiries >= 10);
         Assert.Equal(1, gateway.Charges);
+        Assert.Single(payment.Transitions, t => t.Cause == TransitionCauses.Reconciliation);
+        Assert.Empty(await harness.Published<PaymentCompleted>(c => c.PaymentId == charge.PaymentId));
     }
 
     [Fact]

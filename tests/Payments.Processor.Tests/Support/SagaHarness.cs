@@ -47,7 +47,6 @@ public sealed class SagaHarness : IAsyncDisposable
             .AddSingleton<IPaymentGateway>(other)
             .AddSingleton<PaymentGatewayRouter>()
             .AddSingleton(Settings)
-            .AddScoped<SubmitChargeActivity>()
             .AddPaymentsStores(Settings);
         collection.AddOptions<PaymentOptions>().Configure(o =>
         {
@@ -115,16 +114,22 @@ public sealed class SagaHarness : IAsyncDisposable
         });
 
     /// <summary>Waits until the payment is in <paramref name="state"/>; fails the test with its audit trail if not.</summary>
-    public async Task<PaymentState> WaitFor(Guid paymentId, Func<PaymentStateMachine, State> state, TimeSpan? timeout = null)
+    public Task<PaymentState> WaitFor(Guid paymentId, Func<PaymentStateMachine, State> state, TimeSpan? timeout = null) =>
+        WaitFor(paymentId, state, _ => true, timeout);
+
+    /// <summary>Waits until the payment is in <paramref name="state"/> and <paramref name="condition"/> holds.</summary>
+    public async Task<PaymentState> WaitFor(Guid paymentId, Func<PaymentStateMachine, State> state, Func<PaymentState, bool> condition,
+        TimeSpan? timeout = null)
     {
         var expected = state(Machine).Name;
         // The repository, not the harness's list of created instances: that list keeps instances a faulted consume discarded.
         var repository = Service<ILoadSagaRepository<PaymentState>>();
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
         PaymentState? payment;
-        while ((payment = await repository.Load(paymentId))?.CurrentState != expected && DateTime.UtcNow < deadline)
+        bool Reached(PaymentState? p) => p?.CurrentState == expected && condition(p);
+        while (!Reached(payment = await repository.Load(paymentId)) && DateTime.UtcNow < deadline)
             await Task.Delay(20);
-        if (payment?.CurrentState != expected)
+        if (!Reached(payment))
             throw new Xunit.Sdk.XunitException(
                 $"Payment {paymentId} did not reach {expected}; it is {payment?.CurrentState ?? "absent"}. " +
                 string.Join(" | ", payment?.Transitions.Select(t => $"{t.From}->{t.To} ({t.Cause}: {t.Detail})") ?? []));

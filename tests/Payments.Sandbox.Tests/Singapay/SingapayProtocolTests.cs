@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Payments.Gateways.Singapay;
 using Payments.Sandbox.Singapay;
+using Payments.Sandbox;
 using Xunit;
 
 namespace Payments.Sandbox.Tests.Singapay;
@@ -216,7 +217,7 @@ public sealed class SingapayProtocolTests(SingapaySandboxFixture sandbox) : ICla
     }
 
     [Fact]
-    public async Task Inquiry_finds_a_payment_by_transaction_id_provider_transaction_id_or_reference()
+    public async Task With_the_option_on_inquiry_finds_a_payment_by_transaction_id_provider_transaction_id_or_reference()
     {
         var payment = SingapaySandboxFixture.ValidPayment();
         var charged = (await sandbox.PayAsync(payment)).Data!;
@@ -230,6 +231,32 @@ public sealed class SingapayProtocolTests(SingapaySandboxFixture sandbox) : ICla
             Assert.Equal("success", reply.Data!["status"]!.GetValue<string>());
             Assert.Equal(100000m, reply.Data!["amount"]!.GetValue<decimal>());
             Assert.NotNull(reply.Data!["completed_at"]);
+        }
+    }
+
+    [Fact]
+    public async Task By_default_inquiry_takes_only_Singapays_ids_and_a_reference_is_SP009()
+    {
+        var strict = new SandboxOptions();
+        Assert.False(strict.Singapay.InquiryByReference);
+        var payment = SingapaySandboxFixture.ValidPayment();
+        var charged = (await sandbox.PayAsync(payment)).Data!;
+
+        sandbox.Options.Singapay.InquiryByReference = false;
+        try
+        {
+            var byReference = await sandbox.InquireAsync(Reference(payment));
+            var byTransactionId = await sandbox.InquireAsync(charged["transaction_id"]!.GetValue<string>());
+            var byProviderId = await sandbox.InquireAsync(charged["provider_transaction_id"]!.GetValue<string>());
+
+            Assert.Equal(HttpStatusCode.NotFound, byReference.Status);
+            Assert.Equal("SP009", byReference.Code);
+            Assert.Equal("SP000", byTransactionId.Code);
+            Assert.Equal("SP000", byProviderId.Code);
+        }
+        finally
+        {
+            sandbox.Options.Singapay.InquiryByReference = true;
         }
     }
 

@@ -48,6 +48,8 @@ public sealed class SingapaySandboxFixture : IAsyncLifetime
         {
             options.Url = "http://127.0.0.1:0";
             options.Singapay.CallbackUrl = callbackUrl;
+            // These tests follow payments by their reference_no; SingapayProtocolTests checks the strict default too.
+            options.Singapay.InquiryByReference = true;
         });
         Simulation.UpstreamTimeoutDelay = TimeSpan.FromMilliseconds(100);
         Simulation.HangDelay = TimeSpan.FromSeconds(5);

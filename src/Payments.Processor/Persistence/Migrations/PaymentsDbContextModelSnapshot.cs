@@ -17,7 +17,7 @@ namespace Payments.Processor.Persistence.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.14")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -306,6 +306,9 @@ namespace Payments.Processor.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<bool>("NeedsReconciliation")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset?>("OutcomeUnknownSince")
                         .HasColumnType("timestamp with time zone");

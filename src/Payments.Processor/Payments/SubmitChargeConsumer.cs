@@ -1,0 +1,165 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Payments.Contracts;
+using Payments.Gateways;
+
+namespace Payments.Processor.Payments;
+
+/// <summary>
+/// Sends the one and only charge request for a payment, after the saga has saved it as Pending. The attempt is
+/// recorded in the ledger (its own short transaction) before the request leaves; if it is already there, an earlier
+/// delivery may have charged, so the outcome is reported unknown and settled by evidence, never by sending again.
+/// No database transaction is open during the gateway call, and the result is published directly: if that publish is
+/// lost, the redelivery finds the attempt in the ledger.
+/// </summary>
+public sealed partial class SubmitChargeConsumer(
+    PaymentGatewayRouter gateways,
+    IChargeAttemptLedger ledger,
+    CardCipher cipher,
+    TimeProvider clock,
+    IOptions<PaymentOptions> options,
+    ILogger<SubmitChargeConsumer> logger) : IConsumer<SubmitCharge>
+{
+    public const string QueueName = "payments-charge";
+
+    public async Task Consume(ConsumeContext<SubmitCharge> context)
+    {
+        var command = context.Message;
+        var paymentId = command.PaymentId;
+        ChargeRequested charge;
+        try
+        {
+            charge = Unseal(command.Charge);
+        }
+        catch (CardDecryptionException ex)
+        {
+            LogUnreadableCard(logger, paymentId, ex.Message);
+            await context.Publish(new ChargeNotSent(paymentId, FailureCodes.Validation, $"EncryptedCard: {ex.Message}"));
+            return;
+        }
+
+        var gateway = gateways.Get(command.Gateway);
+        var attempt = new ChargeAttempt(paymentId, gateway.Name, charge.MerchantReference, charge.AccountId, clock.GetUtcNow())
+        {
+            TraceParent = System.Diagnostics.Activity.Current?.Id,
+        };
+        ChargeAttemptStart start;
+        try
+        {
+            start = await ledger.TryBeginAsync(attempt, context.CancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && context.GetRetryAttempt() >= options.Value.RetryIntervals.Length)
+        {
+            // The request is sent only after the attempt is recorded, so no charge can have left.
+            LogCannotStart(logger, paymentId, ex.GetType().Name);
+            await context.Publish(new ChargeNotSent(paymentId, "processor_error",
+                $"the charge could not be started ({ex.GetType().Name}); nothing was sent to {gateway.Name}"));
+            return;
+        }
+
+        switch (start)
+        {
+            case ChargeAttemptStart.AlreadyAttempted:
+                LogAlreadyAttempted(logger, paymentId);
+                await context.Publish(new ChargeOutcomeUnknown(paymentId,
+                    ChargeResult.Unknown("already-attempted", "A charge was already sent for this payment; its outcome is settled by evidence.")));
+                return;
+            case ChargeAttemptStart.ReferenceInUse:
+                await context.Publish(new ChargeNotSent(paymentId, "duplicate_reference",
+                    $"MerchantReference '{charge.MerchantReference}' is already used by another payment at {gateway.Name}"));
+                return;
+        }
+
+        ChargeResult result;
+        try
+        {
+            result = await gateway.ChargeAsync(charge, context.CancellationToken);
+        }
+        catch (GatewayUnavailableException ex)
+        {
+            // The request never left, so releasing the attempt cannot lead to a double charge.
+            await ledger.ReleaseAsync(paymentId, CancellationToken.None);
+            if (context.GetRetryAttempt() < options.Value.RetryIntervals.Length)
+                throw; // the endpoint's retry policy waits and redelivers: the payment waits in Pending
+            LogStayedUnavailable(logger, paymentId, gateway.Name);
+            await context.Publish(new ChargeNotSent(paymentId, "gateway_unavailable", ex.Message));
+            return;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
+        {
+            // Anything else may have happened after the request left: the outcome is unknown.
+            LogOutcomeUnknown(logger, paymentId, ex.GetType().Name);
+            result = ChargeResult.Unknown("error", ex.GetType().Name);
+        }
+
+        if (IsNotProcessed(gateway.Name, result) && context.GetRetryAttempt() < options.Value.RetryIntervals.Length)
+        {
+            // Singapay said it did not process the request; a resend carries the same reference_no, which its SP004
+            // duplicate check guards, so resending after a pause cannot charge twice (docs/outcomes.md).
+            await ledger.ReleaseAsync(paymentId, CancellationToken.None);
+            LogNotProcessed(logger, paymentId, gateway.Name, result.ResponseCode);
+            throw new ChargeNotProcessedException(gateway.Name, result.ResponseCode);
+        }
+
+        await context.Publish(Outcome(paymentId, result));
+    }
+
+    /// <summary>
+    /// An answer that says the charge was not processed and may be resent with the same reference: only Singapay's
+    /// HTTP 503 (its reference_no is guarded by SP004). Finpay documents no such guard, so nothing of Finpay's qualifies.
+    /// </summary>
+    public static bool IsNotProcessed(string gateway, ChargeResult result) =>
+        gateway == PaymentGateways.Singapay && result.Kind == ChargeResultKind.OutcomeUnknown
+                                            && result.ResponseCode == SingapayServiceUnavailable;
+
+    private const string SingapayServiceUnavailable = "HTTP 503";
+
+    private ChargeRequested Unseal(ChargeRequested charge) =>
+        charge.EncryptedCard is { } sealedCard ? charge with { Card = cipher.Decrypt(sealedCard), EncryptedCard = null } : charge;
+
+    private static object Outcome(Guid paymentId, ChargeResult result) => result.Kind switch
+    {
+        ChargeResultKind.Accepted => new ChargeAccepted(paymentId, result),
+        ChargeResultKind.RedirectRequired => new ChargeRedirectRequired(paymentId, result),
+        ChargeResultKind.Declined => new ChargeDeclined(paymentId, result),
+        _ => new ChargeOutcomeUnknown(paymentId, result),
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId}: the sealed card cannot be opened ({Problem}); nothing was sent")]
+    private static partial void LogUnreadableCard(ILogger logger, Guid paymentId, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId}: a charge was already sent; its outcome is unknown, never charging again")]
+    private static partial void LogAlreadyAttempted(ILogger logger, Guid paymentId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Payment {PaymentId}: {Gateway} stayed unavailable; failing without a charge")]
+    private static partial void LogStayedUnavailable(ILogger logger, Guid paymentId, string gateway);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId}: {Gateway} did not process the charge ({Code}); resending with the same reference after a pause")]
+    private static partial void LogNotProcessed(ILogger logger, Guid paymentId, string gateway, string? code);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Payment {PaymentId}: the charge attempt could not be recorded ({Error}) through every retry; failing without a charge")]
+    private static partial void LogCannotStart(ILogger logger, Guid paymentId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId}: charge outcome unknown ({Error})")]
+    private static partial void LogOutcomeUnknown(ILogger logger, Guid paymentId, string error);
+}
+
+/// <summary>The gateway answered that it did not process the charge: the endpoint's retry resends it later.</summary>
+public sealed class ChargeNotProcessedException : Exception
+{
+    public ChargeNotProcessedException()
+    {
+    }
+
+    public ChargeNotProcessedException(string message) : base(message)
+    {
+    }
+
+    public ChargeNotProcessedException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+
+    public ChargeNotProcessedException(string gateway, string? code) : base($"{gateway} did not process the charge ({code})")
+    {
+    }
+}

@@ -1,0 +1,27 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Payments.Processor.Payments;
+
+/// <summary>
+/// The charge endpoint: no outbox and no saga transaction around the gateway call. A gateway that refuses the
+/// connection (or whose circuit is open) is retried after each of <see cref="PaymentOptions.RetryIntervals"/>.
+/// </summary>
+public sealed class SubmitChargeConsumerDefinition : ConsumerDefinition<SubmitChargeConsumer>
+{
+    private readonly PaymentOptions _options;
+
+    public SubmitChargeConsumerDefinition(IOptions<PaymentOptions> options)
+    {
+        _options = options.Value;
+        EndpointName = SubmitChargeConsumer.QueueName;
+    }
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<SubmitChargeConsumer> consumer,
+        IRegistrationContext context)
+    {
+        endpoint.UseMessageRetry(r => r.Intervals(_options.RetryIntervals));
+        // A Fault<SubmitCharge> would copy the sealed card to whoever listens: nobody needs it.
+        endpoint.PublishFaults = false;
+    }
+}
