@@ -33,8 +33,7 @@ public sealed partial class SubmitChargeConsumer(
         }
         catch (CardDecryptionException ex)
         {
-            LogUnreadableCard(logger, paymentId, ex.Message);
-            await context.Publish(new ChargeNotSent(paymentId, FailureCodes.Validation, $"EncryptedCard: {ex.Message}"));
+            await ReportUnreadableCard(context, ex.Message);
             return;
         }
 
@@ -102,6 +101,27 @@ public sealed partial class SubmitChargeConsumer(
         }
 
         await context.Publish(Outcome(paymentId, result));
+    }
+
+    /// <summary>
+    /// The sealed card can't be opened (its key is gone, e.g. an ephemeral key of a process that stopped). Failed only
+    /// if no attempt was ever recorded: a redelivery after a crash may follow a charge that did leave.
+    /// </summary>
+    private async Task ReportUnreadableCard(ConsumeContext<SubmitCharge> context, string problem)
+    {
+        var command = context.Message;
+        var attempt = new ChargeAttempt(command.PaymentId, command.Gateway, command.Charge.MerchantReference, command.Charge.AccountId,
+            clock.GetUtcNow());
+        if (await ledger.TryBeginAsync(attempt, context.CancellationToken) == ChargeAttemptStart.AlreadyAttempted)
+        {
+            LogAlreadyAttempted(logger, command.PaymentId);
+            await context.Publish(new ChargeOutcomeUnknown(command.PaymentId,
+                ChargeResult.Unknown("already-attempted", "A charge was already sent for this payment; its outcome is settled by evidence.")));
+            return;
+        }
+        await ledger.ReleaseAsync(command.PaymentId, CancellationToken.None);
+        LogUnreadableCard(logger, command.PaymentId, problem);
+        await context.Publish(new ChargeNotSent(command.PaymentId, FailureCodes.Validation, $"EncryptedCard: {problem}"));
     }
 
     /// <summary>
