@@ -64,4 +64,6 @@ public static class FailureCodes
     public const string GatewayUnavailable = "gateway_unavailable";
     /// <summary>An operator confirmed with the gateway that the charge failed (POST /ops/payments/{id}/resolve).</summary>
     public const string ResolvedByOps = "resolved_by_ops";
+    /// <summary>The processor could not handle the payment (its store rejected it, or the charge could not be started) before any charge was sent.</summary>
+    public const string ProcessingError = "processing_error";
 }

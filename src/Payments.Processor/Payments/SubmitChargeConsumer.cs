@@ -51,7 +51,7 @@ public sealed partial class SubmitChargeConsumer(
         {
             // The request is sent only after the attempt is recorded, so no charge can have left.
             LogCannotStart(logger, paymentId, ex.GetType().Name);
-            await context.Publish(new ChargeNotSent(paymentId, "processor_error",
+            await context.Publish(new ChargeNotSent(paymentId, FailureCodes.ProcessingError,
                 $"the charge could not be started ({ex.GetType().Name}); nothing was sent to {gateway.Name}"));
             return;
         }

@@ -267,7 +267,7 @@ public sealed class ChargeStepTests
         await harness.Send(charge);
 
         var payment = await harness.WaitFor(charge.PaymentId, m => m.Failed);
-        Assert.Equal("processor_error", payment.FailureCode);
+        Assert.Equal(FailureCodes.ProcessingError, payment.FailureCode);
         Assert.Equal(4, ledger.Calls); // the first attempt and three retries
         Assert.Equal(0, harness.Gateway.Charges);
         Assert.Single(await harness.Published<PaymentCompleted>(c => c.PaymentId == charge.PaymentId && !c.Succeeded));
