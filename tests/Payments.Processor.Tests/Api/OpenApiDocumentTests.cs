@@ -95,7 +95,7 @@ public sealed class OpenApiDocumentTests(EmbeddedProcessor processor) : IClassFi
         Assert.Equal("#/components/schemas/HealthReportView", ResponseSchema(paths.GetProperty("/health/ready").GetProperty("get"), "503"));
         var filters = paths.GetProperty("/ops/payments").GetProperty("get").GetProperty("parameters").EnumerateArray()
             .Select(p => p.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["merchantReference", "status", "from", "to", "stuckForMinutes", "limit"], filters);
+        Assert.Equal(["merchantReference", "status", "from", "to", "stuckForMinutes", "needsReconciliation", "limit"], filters);
         Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("ProblemDetails", out _));
     }
 
