@@ -61,4 +61,6 @@ public static class FailureCodes
     public const string Validation = "validation";
     public const string ThreeDsNotCompleted = "3ds_not_completed";
     public const string ChargeNotFound = "charge_not_found";
+    /// <summary>The processor could not record the payment (its store rejected it) before any charge was sent.</summary>
+    public const string ProcessingError = "processing_error";
 }
