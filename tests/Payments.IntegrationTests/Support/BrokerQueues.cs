@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using RabbitMQ.Client;
 
@@ -39,7 +40,7 @@ public sealed class BrokerQueues : IAsyncDisposable
         while (await _channel.BasicGetAsync(queue, autoAck: true) is { } result)
         {
             var headers = (result.BasicProperties.Headers ?? new Dictionary<string, object?>())
-                .ToDictionary(h => h.Key, h => h.Value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : Convert.ToString(h.Value) ?? "");
+                .ToDictionary(h => h.Key, h => h.Value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : Convert.ToString(h.Value, CultureInfo.InvariantCulture) ?? "");
             messages.Add(new RestingMessage(queue, Encoding.UTF8.GetString(result.Body.Span), headers));
         }
         return messages;
