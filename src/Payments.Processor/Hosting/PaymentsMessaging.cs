@@ -15,6 +15,8 @@ public static class PaymentsMessaging
     public static IServiceCollection AddPaymentsMessaging(this IServiceCollection services, ProcessorSettings settings)
     {
         services.AddPaymentsStores(settings);
+        if (settings.RabbitMq is { } broker)
+            services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ErrorQueueDeclarations>(sp, broker)); // before the bus's
         // Start-up completes only once every queue and binding exists, so nothing sent right after is lost. No start
         // timeout: a broker that is down at start is waited for (MassTransit reconnects with backoff) instead of the
         // host exiting after a minute.
@@ -119,6 +121,19 @@ public static class PaymentsMessaging
     public static void ConfigureBus(IBusRegistrationContext context, IBusFactoryConfigurator cfg)
     {
         cfg.UseDurableMessageScheduler(context);
+    }
+
+    /// <summary>
+    /// Whatever fails or is skipped on this endpoint is kept in its _error/_skipped queue only as a scrubbed copy (no card
+    /// number, CVV or expiry), and no Fault is generated: MassTransit's own pipes would move the original bytes.
+    /// </summary>
+    internal static void UseScrubbedErrorQueues(IReceiveEndpointConfigurator endpoint, IRegistrationContext context,
+        UnprocessableCharges? charges = null)
+    {
+        endpoint.ConfigureError(error => error.UseFilter(
+            new ScrubbedErrorTransportFilter(charges, context.GetRequiredService<ILogger<ScrubbedErrorTransportFilter>>())));
+        endpoint.ConfigureDeadLetter(skipped => skipped.UseFilter(
+            new ScrubbedDeadLetterFilter(context.GetRequiredService<ILogger<ScrubbedDeadLetterFilter>>())));
     }
 
     /// <summary>Each endpoint's state changes and outgoing messages take effect together, or not at all.</summary>

@@ -1,4 +1,5 @@
 using MassTransit;
+using Payments.Contracts;
 using Microsoft.Extensions.Options;
 using Payments.Processor.Hosting;
 
@@ -6,7 +7,7 @@ namespace Payments.Processor.Payments;
 
 public sealed class PaymentStateMachineDefinition : SagaDefinition<PaymentState>
 {
-    public const string QueueName = "payments";
+    public const string QueueName = PaymentsBus.ChargeRequestsQueue;
 
     private readonly PaymentOptions _options;
 
@@ -19,11 +20,11 @@ public sealed class PaymentStateMachineDefinition : SagaDefinition<PaymentState>
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpoint, ISagaConfigurator<PaymentState> saga,
         IRegistrationContext context)
     {
-        endpoint.UseFilter(new RedactedDeadLetterFilter(_options.RetryIntervals.Length,
-            context.GetRequiredService<ILoggerFactory>().CreateLogger<RedactedDeadLetterFilter>()));
         endpoint.UseMessageRetry(r => r.Intervals(_options.RetryIntervals));
         // A faulted ChargeRequested would carry the card into a Fault<T> event: nobody needs it, so none is published.
         endpoint.PublishFaults = false;
+        // After the last retry: end the payment, and keep only a copy without card data in payments_error/_skipped.
+        PaymentsMessaging.UseScrubbedErrorQueues(endpoint, context, ActivatorUtilities.CreateInstance<UnprocessableCharges>(context));
         PaymentsMessaging.ConfigureTransactionalEndpoint(endpoint, context);
     }
 }
