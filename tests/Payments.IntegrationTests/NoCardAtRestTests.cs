@@ -17,7 +17,7 @@ using Xunit;
 namespace Payments.IntegrationTests;
 
 /// <summary>
-/// The processor on RabbitMQ and PostgreSQL, with a database that rejects the charge ledger's row for references
+/// The processor on RabbitMQ and PostgreSQL, with a database that rejects the payment's own (saga) row for references
 /// starting <see cref="RejectedReference"/>: a permanent failure that no upfront validation catches, before any charge.
 /// </summary>
 public sealed class RejectingDatabaseEnvironment : DurableEnvironment
@@ -57,7 +57,7 @@ public sealed class RejectingDatabaseEnvironment : DurableEnvironment
         public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
             CancellationToken cancellationToken = default)
         {
-            if (eventData.Context!.ChangeTracker.Entries<ChargeAttemptRecord>()
+            if (eventData.Context!.ChangeTracker.Entries<PaymentState>()
                 .Any(e => e.State == EntityState.Added && e.Entity.MerchantReference.StartsWith(RejectedReference, StringComparison.Ordinal)))
                 throw new DbUpdateException("simulated rejection of card 4111111111111111: value too long for type character varying(100)");
             return base.SavingChangesAsync(eventData, result, cancellationToken);

@@ -44,7 +44,9 @@ public sealed class SingapayFlowTests(DurableEnvironment environment) : IClassFi
         var completed = await environment.Merchant.WaitForCompletion(id);
 
         Assert.False(completed.Succeeded);
-        Assert.Equal("SP001", completed.FailureCode);
+        // Pending is saved before the charge leaves, so the sandbox's signed failure callback (provider code 05) may
+        // settle the payment before the charge's own SP001 answer does: both are the gateway saying "declined".
+        Assert.Contains(completed.FailureCode, new[] { "SP001", "05" });
         await AssertOnceEverywhere(id, charge.MerchantReference);
     }
 

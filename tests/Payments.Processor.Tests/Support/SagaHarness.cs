@@ -1,6 +1,8 @@
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Payments.Contracts;
@@ -48,6 +50,9 @@ public sealed class SagaHarness : IAsyncDisposable
             .AddSingleton<PaymentGatewayRouter>()
             .AddSingleton(Settings)
             .AddPaymentsStores(Settings);
+        // The scheduler's dispatcher would deliver due messages on a real-time timer, whenever it wakes after a test
+        // moved the clock. Without it, only Advance delivers them: a test decides when time has passed.
+        collection.RemoveAll<IHostedService>();
         collection.AddOptions<PaymentOptions>().Configure(o =>
         {
             o.RetryIntervals = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200)];
