@@ -34,7 +34,7 @@ public static class ChaosRun
         var sandboxAddress = new Uri($"http://127.0.0.1:{sandboxPort}/");
         var processors = Enumerable.Range(1, options.Instances)
             .Select(number => ProcessorProcess.Create(processorAssembly, services, sandboxAddress,
-                Path.Combine(runDirectory, $"processor-{number}.log"), MerchantKey, "chaos-ops-key"))
+                Path.Combine(runDirectory, $"processor-{number}.log"), MerchantKey, "chaos-ops-key-0123456789"))
             .ToList();
         try
         {

@@ -36,7 +36,7 @@ public static class EndToEndBenchmark
         var sandboxAddress = new Uri($"http://127.0.0.1:{sandboxPort}/");
         var processors = Enumerable.Range(1, options.Instances)
             .Select(number => ProcessorProcess.Create(processorAssembly, services, sandboxAddress,
-                Path.Combine(runDirectory, $"processor-{number}.log"), "bench-merchant-key", "bench-ops-key"))
+                Path.Combine(runDirectory, $"processor-{number}.log"), "bench-merchant-key-0123456789", "bench-ops-key-0123456789"))
             .ToList();
         try
         {
