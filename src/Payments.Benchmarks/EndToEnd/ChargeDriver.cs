@@ -66,7 +66,7 @@ public sealed class ChargeDriver : IAsyncDisposable
         return new ChargeRequested
         {
             PaymentId = paymentId,
-            MerchantReference = referencePrefix + paymentId.ToString("N")[..24],
+            MerchantReference = referencePrefix + paymentId.ToString("N"), // all of it: NewId varies its time bits at the end
             Amount = 150_000,
             Currency = "IDR",
             GoodsName = "Benchmark plan",
