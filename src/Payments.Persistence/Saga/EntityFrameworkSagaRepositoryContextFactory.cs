@@ -11,7 +11,8 @@ namespace Payments.Persistence.Saga;
 /// transaction (already open on the same scoped DbContext) carries the saga's changes; without it each
 /// SaveChanges is atomic by itself and the row version detects a concurrent change.
 /// </summary>
-public class EntityFrameworkSagaRepositoryContextFactory<TSaga> :
+public class EntityFrameworkSagaRepositoryContextFactory<TSaga>(ISagaDbContextFactory<TSaga> dbContextFactory,
+    ISagaConsumeContextFactory<DbContext, TSaga> consumeContextFactory, EntityFrameworkSagaRepositoryOptions<TSaga> options) :
     ISagaRepositoryContextFactory<TSaga>,
     IQuerySagaRepositoryContextFactory<TSaga>,
     ILoadSagaRepositoryContextFactory<TSaga>
@@ -19,17 +20,9 @@ public class EntityFrameworkSagaRepositoryContextFactory<TSaga> :
 {
     private static readonly ConcurrentDictionary<IModel, bool> CheckedModels = new();
 
-    private readonly ISagaConsumeContextFactory<DbContext, TSaga> _consumeContextFactory;
-    private readonly ISagaDbContextFactory<TSaga> _dbContextFactory;
-    private readonly EntityFrameworkSagaRepositoryOptions<TSaga> _options;
-
-    public EntityFrameworkSagaRepositoryContextFactory(ISagaDbContextFactory<TSaga> dbContextFactory,
-        ISagaConsumeContextFactory<DbContext, TSaga> consumeContextFactory, EntityFrameworkSagaRepositoryOptions<TSaga> options)
-    {
-        _dbContextFactory = dbContextFactory;
-        _consumeContextFactory = consumeContextFactory;
-        _options = options;
-    }
+    private readonly ISagaConsumeContextFactory<DbContext, TSaga> _consumeContextFactory = consumeContextFactory;
+    private readonly ISagaDbContextFactory<TSaga> _dbContextFactory = dbContextFactory;
+    private readonly EntityFrameworkSagaRepositoryOptions<TSaga> _options = options;
 
     public async Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next)
         where T : class

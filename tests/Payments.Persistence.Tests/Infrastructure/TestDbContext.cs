@@ -4,13 +4,8 @@ using Payments.Persistence.Tests.TestSaga;
 
 namespace Payments.Persistence.Tests.Infrastructure;
 
-public sealed class TestDbContext : SagaDbContext
+public sealed class TestDbContext(DbContextOptions<TestDbContext> options) : SagaDbContext(options)
 {
-    public TestDbContext(DbContextOptions<TestDbContext> options)
-        : base(options)
-    {
-    }
-
     public DbSet<TestSagaState> Sagas => Set<TestSagaState>();
 
     public DbSet<LedgerEntry> Ledger => Set<LedgerEntry>();
