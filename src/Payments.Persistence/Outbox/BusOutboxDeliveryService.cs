@@ -21,24 +21,35 @@ namespace Payments.Persistence.Outbox;
 /// what was sent and commits. Instances running side by side claim disjoint scopes, so no row is delivered twice
 /// concurrently; a crash after sending and before commit redelivers that batch (at-least-once).
 /// </summary>
-public class BusOutboxDeliveryService<TDbContext>(IBusControl bus, IServiceScopeFactory scopeFactory, IOptions<OutboxDeliveryServiceOptions> delivery,
-    IOptions<EntityFrameworkOutboxOptions<TDbContext>> options, IBusOutboxNotification notification, TimeProvider timeProvider,
-    ILogger<BusOutboxDeliveryService<TDbContext>> logger, System.Diagnostics.Metrics.IMeterFactory meters) : BackgroundService
+public class BusOutboxDeliveryService<TDbContext> : BackgroundService
     where TDbContext : DbContext
 {
-    private readonly IBusControl _bus = bus;
-    private readonly OutboxDeliveryServiceOptions _delivery = delivery.Value;
-    private readonly ILogger _logger = logger;
-    private readonly IBusOutboxNotification _notification = notification;
-    private readonly EntityFrameworkOutboxOptions<TDbContext> _options = options.Value;
-    private readonly IServiceScopeFactory _scopeFactory = scopeFactory;
-    private readonly TimeProvider _timeProvider = timeProvider;
-    private readonly System.Diagnostics.Metrics.Histogram<double> _lag = meters.Create(new System.Diagnostics.Metrics.MeterOptions("Payments"))
-        .CreateHistogram<double>(LagInstrumentName, unit: "s",
-            description: "Time from an outgoing message's write to the outbox to its delivery by the relay");
+    private readonly IBusControl _bus;
+    private readonly OutboxDeliveryServiceOptions _delivery;
+    private readonly ILogger _logger;
+    private readonly IBusOutboxNotification _notification;
+    private readonly EntityFrameworkOutboxOptions<TDbContext> _options;
+    private readonly IServiceScopeFactory _scopeFactory;
+    private readonly TimeProvider _timeProvider;
+    private readonly System.Diagnostics.Metrics.Histogram<double> _lag;
 
     /// <summary>Meter "Payments", histogram of seconds from a message's write to the outbox to its send by the relay.</summary>
     public const string LagInstrumentName = "payments.outbox.lag";
+
+    public BusOutboxDeliveryService(IBusControl bus, IServiceScopeFactory scopeFactory, IOptions<OutboxDeliveryServiceOptions> delivery,
+        IOptions<EntityFrameworkOutboxOptions<TDbContext>> options, IBusOutboxNotification notification, TimeProvider timeProvider,
+        ILogger<BusOutboxDeliveryService<TDbContext>> logger, System.Diagnostics.Metrics.IMeterFactory meters)
+    {
+        _lag = meters.Create(new System.Diagnostics.Metrics.MeterOptions("Payments")).CreateHistogram<double>(LagInstrumentName, unit: "s",
+            description: "Time from an outgoing message's write to the outbox to its delivery by the relay");
+        _bus = bus;
+        _scopeFactory = scopeFactory;
+        _delivery = delivery.Value;
+        _options = options.Value;
+        _notification = notification;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -11,17 +11,26 @@ namespace Payments.Persistence.Outbox;
 /// an <see cref="OutboxMessage" /> row in the same DbContext and transaction as its own changes; the inbox row
 /// records that the message was consumed and, later, that its messages were delivered.
 /// </summary>
-public class DbContextOutboxConsumeContext<TDbContext, TMessage>(ConsumeContext<TMessage> context, OutboxConsumeOptions options, IServiceProvider provider,
-    TDbContext dbContext, IDbContextTransaction transaction, InboxState inboxState, TimeProvider timeProvider) :
-    OutboxConsumeContextProxy<TMessage>(context, options, provider),
+public class DbContextOutboxConsumeContext<TDbContext, TMessage> :
+    OutboxConsumeContextProxy<TMessage>,
     IDbTransactionContext
     where TDbContext : DbContext
     where TMessage : class
 {
-    private readonly TDbContext _dbContext = dbContext;
-    private readonly InboxState _inboxState = inboxState;
-    private readonly TimeProvider _timeProvider = timeProvider;
-    private readonly IDbContextTransaction _transaction = transaction;
+    private readonly TDbContext _dbContext;
+    private readonly InboxState _inboxState;
+    private readonly TimeProvider _timeProvider;
+    private readonly IDbContextTransaction _transaction;
+
+    public DbContextOutboxConsumeContext(ConsumeContext<TMessage> context, OutboxConsumeOptions options, IServiceProvider provider,
+        TDbContext dbContext, IDbContextTransaction transaction, InboxState inboxState, TimeProvider timeProvider)
+        : base(context, options, provider)
+    {
+        _dbContext = dbContext;
+        _transaction = transaction;
+        _inboxState = inboxState;
+        _timeProvider = timeProvider;
+    }
 
     public override Guid? MessageId => _inboxState.MessageId;
 

@@ -9,15 +9,20 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Payments.Persistence.Outbox;
 
-public class EntityFrameworkOutboxConfigurator<TDbContext>(IServiceCollection services) :
+public class EntityFrameworkOutboxConfigurator<TDbContext> :
     IEntityFrameworkOutboxConfigurator,
     IEntityFrameworkBusOutboxConfigurator
     where TDbContext : DbContext
 {
-    private readonly IServiceCollection _services = services;
+    private readonly IServiceCollection _services;
     private bool _busOutbox;
     private bool _cleanupDisabled;
     private bool _deliveryDisabled;
+
+    public EntityFrameworkOutboxConfigurator(IServiceCollection services)
+    {
+        _services = services;
+    }
 
     public TimeSpan DuplicateDetectionWindow { get; set; } = TimeSpan.FromMinutes(30);
     public IsolationLevel IsolationLevel { get; set; } = IsolationLevel.ReadCommitted;

@@ -17,16 +17,24 @@ namespace Payments.Persistence.Outbox;
 /// </list>
 /// A redelivered message finds the row already consumed and only completes delivery, so it has no second effect.
 /// </summary>
-public class EntityFrameworkOutboxContextFactory<TDbContext>(TDbContext dbContext, IServiceProvider provider,
-    IOptions<EntityFrameworkOutboxOptions<TDbContext>> options, TimeProvider timeProvider) : IOutboxContextFactory<TDbContext>
+public class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxContextFactory<TDbContext>
     where TDbContext : DbContext
 {
     private const int InboxInsertRaceLimit = 5;
 
-    private readonly TDbContext _dbContext = dbContext;
-    private readonly EntityFrameworkOutboxOptions<TDbContext> _options = options.Value;
-    private readonly IServiceProvider _provider = provider;
-    private readonly TimeProvider _timeProvider = timeProvider;
+    private readonly TDbContext _dbContext;
+    private readonly EntityFrameworkOutboxOptions<TDbContext> _options;
+    private readonly IServiceProvider _provider;
+    private readonly TimeProvider _timeProvider;
+
+    public EntityFrameworkOutboxContextFactory(TDbContext dbContext, IServiceProvider provider,
+        IOptions<EntityFrameworkOutboxOptions<TDbContext>> options, TimeProvider timeProvider)
+    {
+        _dbContext = dbContext;
+        _provider = provider;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+    }
 
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next)
         where T : class

@@ -15,26 +15,36 @@ namespace Payments.Persistence.Outbox;
 /// resolved from a scope write <see cref="OutboxMessage" /> rows into the scope's DbContext instead of sending.
 /// They commit with the caller's SaveChanges (with its own data, atomically) and the relay delivers them.
 /// </summary>
-public class EntityFrameworkScopedBusContext<TBus, TDbContext>(TBus bus, TDbContext dbContext, IBusOutboxNotification notification, IClientFactory clientFactory,
-    IServiceProvider provider, TimeProvider timeProvider) :
+public class EntityFrameworkScopedBusContext<TBus, TDbContext> :
     ScopedBusContext,
     OutboxSendContext,
     IDisposable
     where TBus : class, IBus
     where TDbContext : DbContext
 {
-    private readonly TBus _bus = bus;
-    private readonly IClientFactory _clientFactory = clientFactory;
-    private readonly TDbContext _dbContext = dbContext;
-    private readonly IBusOutboxNotification _notification = notification;
-    private readonly IServiceProvider _provider = provider;
-    private readonly TimeProvider _timeProvider = timeProvider;
+    private readonly TBus _bus;
+    private readonly IClientFactory _clientFactory;
+    private readonly TDbContext _dbContext;
+    private readonly IBusOutboxNotification _notification;
+    private readonly IServiceProvider _provider;
+    private readonly TimeProvider _timeProvider;
     private readonly Lock _outboxLock = new();
     private Guid _outboxId = NewId.NextGuid();
     private EntityEntry<OutboxState>? _outboxState;
     private IPublishEndpoint? _publishEndpoint;
     private IScopedClientFactory? _scopedClientFactory;
     private ISendEndpointProvider? _sendEndpointProvider;
+
+    public EntityFrameworkScopedBusContext(TBus bus, TDbContext dbContext, IBusOutboxNotification notification, IClientFactory clientFactory,
+        IServiceProvider provider, TimeProvider timeProvider)
+    {
+        _bus = bus;
+        _dbContext = dbContext;
+        _notification = notification;
+        _clientFactory = clientFactory;
+        _provider = provider;
+        _timeProvider = timeProvider;
+    }
 
     public ISendEndpointProvider SendEndpointProvider => _sendEndpointProvider ??= new OutboxSendEndpointProvider(this, _bus);
 

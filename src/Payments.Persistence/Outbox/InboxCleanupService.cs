@@ -12,14 +12,22 @@ namespace Payments.Persistence.Outbox;
 /// redelivered after that is no longer recognised as a duplicate, so the window must exceed the longest
 /// redelivery delay the endpoints use.
 /// </summary>
-public class InboxCleanupService<TDbContext>(IServiceScopeFactory scopeFactory, IOptions<InboxCleanupServiceOptions> options, TimeProvider timeProvider,
-    ILogger<InboxCleanupService<TDbContext>> logger) : BackgroundService
+public class InboxCleanupService<TDbContext> : BackgroundService
     where TDbContext : DbContext
 {
-    private readonly ILogger _logger = logger;
-    private readonly InboxCleanupServiceOptions _options = options.Value;
-    private readonly IServiceScopeFactory _scopeFactory = scopeFactory;
-    private readonly TimeProvider _timeProvider = timeProvider;
+    private readonly ILogger _logger;
+    private readonly InboxCleanupServiceOptions _options;
+    private readonly IServiceScopeFactory _scopeFactory;
+    private readonly TimeProvider _timeProvider;
+
+    public InboxCleanupService(IServiceScopeFactory scopeFactory, IOptions<InboxCleanupServiceOptions> options, TimeProvider timeProvider,
+        ILogger<InboxCleanupService<TDbContext>> logger)
+    {
+        _scopeFactory = scopeFactory;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -9,10 +9,16 @@ namespace Payments.Persistence.Outbox;
 /// stored headers and properties go back on the send context. MassTransit's OutboxMessageSendPipe parses the
 /// envelope and serializes it again; skipping that is most of the relay's per-message CPU.
 /// </summary>
-public sealed class StoredMessageSendPipe(OutboxMessage message, DateTime now) : IPipe<SendContext>
+public sealed class StoredMessageSendPipe : IPipe<SendContext>
 {
-    private readonly OutboxMessage _message = message;
-    private readonly DateTime _now = now;
+    private readonly OutboxMessage _message;
+    private readonly DateTime _now;
+
+    public StoredMessageSendPipe(OutboxMessage message, DateTime now)
+    {
+        _message = message;
+        _now = now;
+    }
 
     public Task Send(SendContext context)
     {

@@ -13,19 +13,28 @@ namespace Payments.Persistence.Saga;
 /// <see cref="ConcurrencyException" /> (a <see cref="SagaException" />), which the endpoint retry handles by
 /// running the message again against the instance as it now is.
 /// </summary>
-public sealed class DbContextSagaRepositoryContext<TSaga, TMessage>(DbContext dbContext, ConsumeContext<TMessage> consumeContext,
-    ISagaConsumeContextFactory<DbContext, TSaga> factory, EntityFrameworkSagaRepositoryOptions<TSaga> options) :
-    ConsumeContextScope<TMessage>(consumeContext, dbContext),
+public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> :
+    ConsumeContextScope<TMessage>,
     SagaRepositoryContext<TSaga, TMessage>,
     IDisposable
     where TSaga : class, ISaga
     where TMessage : class
 {
-    private readonly ConsumeContext<TMessage> _consumeContext = consumeContext;
-    private readonly DbContext _dbContext = dbContext;
-    private readonly ISagaConsumeContextFactory<DbContext, TSaga> _factory = factory;
+    private readonly ConsumeContext<TMessage> _consumeContext;
+    private readonly DbContext _dbContext;
+    private readonly ISagaConsumeContextFactory<DbContext, TSaga> _factory;
     private readonly SemaphoreSlim _inUse = new(1);
-    private readonly EntityFrameworkSagaRepositoryOptions<TSaga> _options = options;
+    private readonly EntityFrameworkSagaRepositoryOptions<TSaga> _options;
+
+    public DbContextSagaRepositoryContext(DbContext dbContext, ConsumeContext<TMessage> consumeContext,
+        ISagaConsumeContextFactory<DbContext, TSaga> factory, EntityFrameworkSagaRepositoryOptions<TSaga> options)
+        : base(consumeContext, dbContext)
+    {
+        _dbContext = dbContext;
+        _consumeContext = consumeContext;
+        _factory = factory;
+        _options = options;
+    }
 
     public void Dispose()
     {
@@ -144,15 +153,22 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage>(DbContext db
 
 
 /// <summary>Read-only access for <see cref="ILoadSagaRepository{TSaga}" /> and <see cref="IQuerySagaRepository{TSaga}" />.</summary>
-public sealed class DbContextSagaRepositoryContext<TSaga>(DbContext dbContext, EntityFrameworkSagaRepositoryOptions<TSaga> options,
-    CancellationToken cancellationToken) :
-    BasePipeContext(cancellationToken),
+public sealed class DbContextSagaRepositoryContext<TSaga> :
+    BasePipeContext,
     QuerySagaRepositoryContext<TSaga>,
     LoadSagaRepositoryContext<TSaga>
     where TSaga : class, ISaga
 {
-    private readonly DbContext _dbContext = dbContext;
-    private readonly EntityFrameworkSagaRepositoryOptions<TSaga> _options = options;
+    private readonly DbContext _dbContext;
+    private readonly EntityFrameworkSagaRepositoryOptions<TSaga> _options;
+
+    public DbContextSagaRepositoryContext(DbContext dbContext, EntityFrameworkSagaRepositoryOptions<TSaga> options,
+        CancellationToken cancellationToken)
+        : base(cancellationToken)
+    {
+        _dbContext = dbContext;
+        _options = options;
+    }
 
     public async Task<TSaga> Load(Guid correlationId)
     {

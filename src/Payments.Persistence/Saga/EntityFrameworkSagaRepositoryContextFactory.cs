@@ -11,8 +11,7 @@ namespace Payments.Persistence.Saga;
 /// transaction (already open on the same scoped DbContext) carries the saga's changes; without it each
 /// SaveChanges is atomic by itself and the row version detects a concurrent change.
 /// </summary>
-public class EntityFrameworkSagaRepositoryContextFactory<TSaga>(ISagaDbContextFactory<TSaga> dbContextFactory,
-    ISagaConsumeContextFactory<DbContext, TSaga> consumeContextFactory, EntityFrameworkSagaRepositoryOptions<TSaga> options) :
+public class EntityFrameworkSagaRepositoryContextFactory<TSaga> :
     ISagaRepositoryContextFactory<TSaga>,
     IQuerySagaRepositoryContextFactory<TSaga>,
     ILoadSagaRepositoryContextFactory<TSaga>
@@ -20,9 +19,17 @@ public class EntityFrameworkSagaRepositoryContextFactory<TSaga>(ISagaDbContextFa
 {
     private static readonly ConcurrentDictionary<IModel, bool> CheckedModels = new();
 
-    private readonly ISagaConsumeContextFactory<DbContext, TSaga> _consumeContextFactory = consumeContextFactory;
-    private readonly ISagaDbContextFactory<TSaga> _dbContextFactory = dbContextFactory;
-    private readonly EntityFrameworkSagaRepositoryOptions<TSaga> _options = options;
+    private readonly ISagaConsumeContextFactory<DbContext, TSaga> _consumeContextFactory;
+    private readonly ISagaDbContextFactory<TSaga> _dbContextFactory;
+    private readonly EntityFrameworkSagaRepositoryOptions<TSaga> _options;
+
+    public EntityFrameworkSagaRepositoryContextFactory(ISagaDbContextFactory<TSaga> dbContextFactory,
+        ISagaConsumeContextFactory<DbContext, TSaga> consumeContextFactory, EntityFrameworkSagaRepositoryOptions<TSaga> options)
+    {
+        _dbContextFactory = dbContextFactory;
+        _consumeContextFactory = consumeContextFactory;
+        _options = options;
+    }
 
     public async Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next)
         where T : class

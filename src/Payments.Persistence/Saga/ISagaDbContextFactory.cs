@@ -19,11 +19,16 @@ public interface ISagaDbContextFactory<TSaga>
 
 
 /// <summary>Uses the container's scoped <typeparamref name="TDbContext" />; the scope owns and disposes it.</summary>
-public sealed class ContainerSagaDbContextFactory<TDbContext, TSaga>(TDbContext dbContext) : ISagaDbContextFactory<TSaga>
+public sealed class ContainerSagaDbContextFactory<TDbContext, TSaga> : ISagaDbContextFactory<TSaga>
     where TDbContext : DbContext
     where TSaga : class, ISaga
 {
-    private readonly TDbContext _dbContext = dbContext;
+    private readonly TDbContext _dbContext;
+
+    public ContainerSagaDbContextFactory(TDbContext dbContext)
+    {
+        _dbContext = dbContext;
+    }
 
     public DbContext Create()
     {

@@ -3,8 +3,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Payments.Persistence.Saga;
 
 /// <summary>A DbContext that applies its saga class maps; override OnModelCreating (calling base) to add more.</summary>
-public abstract class SagaDbContext(DbContextOptions options) : DbContext(options)
+public abstract class SagaDbContext : DbContext
 {
+    protected SagaDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     protected abstract IEnumerable<ISagaClassMap> Configurations { get; }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -8,20 +8,29 @@ namespace Payments.Processor.Auth;
 /// The bearer keys the HTTP API accepts, read once at start: <c>Auth:MerchantApiKeys</c> open the payments endpoints,
 /// <c>Auth:OpsApiKeys</c> open /ops. Each is a list so a key can be rotated: add the new one, move callers, remove the old.
 /// </summary>
-public sealed class ApiKeys(IReadOnlyList<string> merchantKeys, IReadOnlyList<string> opsKeys, bool generated = false)
+public sealed class ApiKeys
 {
     public const string MerchantKeysSetting = "Auth:MerchantApiKeys";
     public const string OpsKeysSetting = "Auth:OpsApiKeys";
     public const int MinimumKeyLength = 16;
 
-    private readonly byte[][] _merchantKeyHashes = merchantKeys.Select(Hash).ToArray();
-    private readonly byte[][] _opsKeyHashes = opsKeys.Select(Hash).ToArray();
+    private readonly byte[][] _merchantKeyHashes;
+    private readonly byte[][] _opsKeyHashes;
 
-    public IReadOnlyList<string> MerchantKeys { get; } = merchantKeys;
-    public IReadOnlyList<string> OpsKeys { get; } = opsKeys;
+    public ApiKeys(IReadOnlyList<string> merchantKeys, IReadOnlyList<string> opsKeys, bool generated = false)
+    {
+        MerchantKeys = merchantKeys;
+        OpsKeys = opsKeys;
+        Generated = generated;
+        _merchantKeyHashes = merchantKeys.Select(Hash).ToArray();
+        _opsKeyHashes = opsKeys.Select(Hash).ToArray();
+    }
+
+    public IReadOnlyList<string> MerchantKeys { get; }
+    public IReadOnlyList<string> OpsKeys { get; }
 
     /// <summary>True when no keys were configured and these were made up for this run (embedded defaults only).</summary>
-    public bool Generated { get; } = generated;
+    public bool Generated { get; }
 
     /// <summary>
     /// Reads the key lists. With none configured, a durable processor refuses to start; the embedded default makes up

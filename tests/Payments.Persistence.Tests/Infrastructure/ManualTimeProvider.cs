@@ -1,9 +1,14 @@
 namespace Payments.Persistence.Tests.Infrastructure;
 
 /// <summary>A clock the test moves by hand; timers still run on real time.</summary>
-public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
+public sealed class ManualTimeProvider : TimeProvider
 {
-    private DateTimeOffset _now = start;
+    private DateTimeOffset _now;
+
+    public ManualTimeProvider(DateTimeOffset start)
+    {
+        _now = start;
+    }
 
     public override DateTimeOffset GetUtcNow()
     {

@@ -4,8 +4,13 @@ using Payments.Persistence.Tests.TestSaga;
 
 namespace Payments.Persistence.Tests.Infrastructure;
 
-public sealed class TestDbContext(DbContextOptions<TestDbContext> options) : SagaDbContext(options)
+public sealed class TestDbContext : SagaDbContext
 {
+    public TestDbContext(DbContextOptions<TestDbContext> options)
+        : base(options)
+    {
+    }
+
     public DbSet<TestSagaState> Sagas => Set<TestSagaState>();
 
     public DbSet<LedgerEntry> Ledger => Set<LedgerEntry>();
