@@ -11,7 +11,7 @@ namespace Payments.Persistence.Tests;
 [Trait("Category", "PostgreSQL")]
 public sealed class InboxCleanupTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {
-    private OutboxTestHost _host = null!;
+    OutboxTestHost _host = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -62,7 +62,7 @@ public sealed class InboxCleanupTests(PostgresDatabase database) : IClassFixture
             "the redelivered increment was applied again");
     }
 
-    private async Task<Guid> AddInboxState(DateTime? delivered)
+    async Task<Guid> AddInboxState(DateTime? delivered)
     {
         var messageId = NewId.NextGuid();
         await _host.Query(async db =>

@@ -15,9 +15,9 @@ namespace Payments.Persistence.Tests.Infrastructure;
 /// </summary>
 public sealed class OutboxTestHost : IAsyncDisposable
 {
-    private readonly ServiceProvider _provider;
+    readonly ServiceProvider _provider;
 
-    private OutboxTestHost(ServiceProvider provider)
+    OutboxTestHost(ServiceProvider provider)
     {
         _provider = provider;
         Harness = provider.GetRequiredService<ITestHarness>();

@@ -70,14 +70,14 @@ public sealed class TestSagaStateMachine : MassTransitStateMachine<TestSagaState
 
     public Event<PublishUndeliverable> PublishUndeliverable { get; private set; } = null!;
 
-    private static void RecordTransaction<T>(BehaviorContext<TestSagaState, T> context)
+    static void RecordTransaction<T>(BehaviorContext<TestSagaState, T> context)
         where T : class
     {
         var dbContext = context.GetServiceOrCreateInstance<TestDbContext>();
         context.GetServiceOrCreateInstance<TransactionProbe>().Record(dbContext.Database.CurrentTransaction != null);
     }
 
-    private static Task WaitForRace<T>(BehaviorContext<TestSagaState, T> context)
+    static Task WaitForRace<T>(BehaviorContext<TestSagaState, T> context)
         where T : class
     {
         return context.GetServiceOrCreateInstance<RaceGate>().Arrive(context.CancellationToken);
