@@ -11,7 +11,7 @@ namespace Payments.Gateways.Finpay;
 /// <see cref="FinpayResponseCodeOptions"/> (2000000 accepted, 4xxxxxx declined, 5xxxxxx / 409xxxx / timeout / unreadable
 /// unknown). Finpay publishes no cancel API, so <see cref="CancelAsync"/> cancels nothing.
 /// </summary>
-public sealed class FinpayGateway(FinpayClient client, IOptions<FinpayOptions> options, ILogger<FinpayGateway> logger)
+public sealed partial class FinpayGateway(FinpayClient client, IOptions<FinpayOptions> options, ILogger<FinpayGateway> logger)
     : IPaymentGateway
 {
     private readonly FinpayResponseCodes _codes = new(options.Value.ResponseCodes);
@@ -38,14 +38,12 @@ public sealed class FinpayGateway(FinpayClient client, IOptions<FinpayOptions> o
         }
         catch (Exception exception) when (TransportFailure(exception, cancellationToken) is { } failure)
         {
-            logger.LogWarning("Finpay charge {Reference}: {Failure}; outcome unknown, to be settled by a status check",
-                charge.MerchantReference, failure);
+            LogChargeOutcomeUnknown(logger, charge.MerchantReference, failure);
             return ChargeResult.Unknown(failure, "The charge may have reached Finpay; check its status before deciding.");
         }
 
         var result = MapCharge(reply);
-        logger.LogInformation("Finpay charge {Reference}: {Kind} {Code} {Message}",
-            charge.MerchantReference, result.Kind, result.ResponseCode, result.ResponseMessage);
+        LogCharge(logger, charge.MerchantReference, result.Kind, result.ResponseCode, result.ResponseMessage);
         return result;
     }
 
@@ -59,12 +57,12 @@ public sealed class FinpayGateway(FinpayClient client, IOptions<FinpayOptions> o
         }
         catch (GatewayUnavailableException exception)
         {
-            logger.LogWarning("Finpay status check {Reference}: unavailable", reference.MerchantReference);
+            LogStatusCheckUnavailable(logger, reference.MerchantReference);
             return InquiryResult.Unknown("unavailable", exception.Message);
         }
         catch (Exception exception) when (TransportFailure(exception, cancellationToken) is { } failure)
         {
-            logger.LogWarning("Finpay status check {Reference}: {Failure}", reference.MerchantReference, failure);
+            LogStatusCheckFailed(logger, reference.MerchantReference, failure);
             return InquiryResult.Unknown(failure, "Finpay could not be asked; ask again later.");
         }
 
@@ -73,8 +71,7 @@ public sealed class FinpayGateway(FinpayClient client, IOptions<FinpayOptions> o
 
     public Task<CancelResult> CancelAsync(GatewayPaymentReference reference, CancellationToken cancellationToken)
     {
-        logger.LogWarning("Finpay payment {Reference} cannot be cancelled through the API: void or refund it in Finpay's dashboard",
-            reference.MerchantReference);
+        LogCannotCancel(logger, reference.MerchantReference);
         return Task.FromResult(new CancelResult
         {
             Cancelled = false,
@@ -147,4 +144,19 @@ public sealed class FinpayGateway(FinpayClient client, IOptions<FinpayOptions> o
         OperationCanceledException => "timeout",
         _ => null,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Finpay charge {Reference}: {Failure}; outcome unknown, to be settled by a status check")]
+    private static partial void LogChargeOutcomeUnknown(ILogger logger, string reference, string failure);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Finpay charge {Reference}: {Kind} {Code} {Message}")]
+    private static partial void LogCharge(ILogger logger, string reference, ChargeResultKind kind, string? code, string? message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Finpay status check {Reference}: unavailable")]
+    private static partial void LogStatusCheckUnavailable(ILogger logger, string reference);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Finpay status check {Reference}: {Failure}")]
+    private static partial void LogStatusCheckFailed(ILogger logger, string reference, string failure);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Finpay payment {Reference} cannot be cancelled through the API: void or refund it in Finpay's dashboard")]
+    private static partial void LogCannotCancel(ILogger logger, string reference);
 }

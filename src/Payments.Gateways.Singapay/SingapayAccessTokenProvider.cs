@@ -14,11 +14,11 @@ namespace Payments.Gateways.Singapay;
 /// Fetches Singapay's B2B access token (POST /api/v1.1/access-token/b2b) and caches it until shortly before it
 /// expires. One refresh runs at a time; callers waiting for it share its result.
 /// </summary>
-public sealed class SingapayAccessTokenProvider(
+public sealed partial class SingapayAccessTokenProvider(
     IHttpClientFactory httpClientFactory,
     IOptions<SingapayOptions> options,
     TimeProvider timeProvider,
-    ILogger<SingapayAccessTokenProvider> logger)
+    ILogger<SingapayAccessTokenProvider> logger) : IDisposable
 {
     internal const string TokenPath = "api/v1.1/access-token/b2b";
 
@@ -27,6 +27,8 @@ public sealed class SingapayAccessTokenProvider(
     /// <summary>X-PARTNER-ID, sent on every call.</summary>
     internal string ApiKey => options.Value.ApiKey;
     private volatile CachedToken? _current;
+
+    public void Dispose() => _refreshLock.Dispose();
 
     /// <summary>A valid access token, fetched when none is cached or the cached one is due for refresh.</summary>
     /// <exception cref="SingapayAuthenticationException">Singapay refused to issue a token, or its answer was unreadable.</exception>
@@ -89,7 +91,7 @@ public sealed class SingapayAccessTokenProvider(
         {
             // Without a token no card call is sent: callers can treat this as "not sent".
             var code = exception is HttpRequestException transport ? $"transport:{transport.HttpRequestError}" : "timeout";
-            logger.LogWarning("Singapay access token request failed: {Failure}", code);
+            LogTokenRequestFailed(logger, code);
             throw new SingapayAuthenticationException(code, "the access token request failed", exception);
         }
     }
@@ -110,7 +112,7 @@ public sealed class SingapayAccessTokenProvider(
         if ((int)status is < 200 or > 299 || string.IsNullOrEmpty(data?.AccessToken))
         {
             var code = envelope?.ResponseCode ?? $"HTTP {(int)status}";
-            logger.LogError("Singapay refused an access token: {Code} {Message}", code, envelope?.ResponseMessage);
+            LogTokenRefused(logger, code, envelope?.ResponseMessage);
             throw new SingapayAuthenticationException(code, envelope?.ResponseMessage ?? "no access token in the answer");
         }
 
@@ -122,7 +124,7 @@ public sealed class SingapayAccessTokenProvider(
         var usable = lifetime - refreshMargin;
         if (usable < lifetime / 2)
             usable = lifetime / 2;
-        logger.LogInformation("Singapay access token obtained, valid for {Lifetime}", lifetime);
+        LogTokenObtained(logger, lifetime);
         return new CachedToken(data.AccessToken, now + usable);
     }
 
@@ -132,6 +134,15 @@ public sealed class SingapayAccessTokenProvider(
         JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) => seconds,
         _ => null,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Singapay access token request failed: {Failure}")]
+    private static partial void LogTokenRequestFailed(ILogger logger, string failure);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Singapay refused an access token: {Code} {Message}")]
+    private static partial void LogTokenRefused(ILogger logger, string code, string? message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Singapay access token obtained, valid for {Lifetime}")]
+    private static partial void LogTokenObtained(ILogger logger, TimeSpan lifetime);
 
     private sealed record CachedToken(string Value, DateTimeOffset RefreshAt)
     {

@@ -10,7 +10,7 @@ namespace Payments.Gateways.Singapay;
 /// Singapay behind the gateway port: one-time card payments (full or installment), inquiry and cancel.
 /// Translates Singapay's answers and transport failures into the port's results; see singapay.md's code table.
 /// </summary>
-public sealed class SingapayGateway(SingapayClient client, IOptions<SingapayOptions> options, ILogger<SingapayGateway> logger)
+public sealed partial class SingapayGateway(SingapayClient client, IOptions<SingapayOptions> options, ILogger<SingapayGateway> logger)
     : IPaymentGateway
 {
     public string Name => PaymentGateways.Singapay;
@@ -37,14 +37,12 @@ public sealed class SingapayGateway(SingapayClient client, IOptions<SingapayOpti
         }
         catch (Exception exception) when (Transport.Describe(exception, cancellationToken) is { } failure)
         {
-            logger.LogWarning("Singapay charge {Reference} ({Card}): {Failure}; outcome unknown, to be settled by inquiry",
-                charge.MerchantReference, cardMasked, failure);
+            LogChargeOutcomeUnknown(logger, charge.MerchantReference, cardMasked, failure);
             return ChargeResult.Unknown(failure, "The charge may have reached Singapay; inquire before deciding.");
         }
 
         var result = MapCharge(reply, cardMasked);
-        logger.LogInformation("Singapay charge {Reference} ({Card}): {Kind} {Code} {Message}",
-            charge.MerchantReference, cardMasked, result.Kind, result.ResponseCode, result.ResponseMessage);
+        LogCharge(logger, charge.MerchantReference, cardMasked, result.Kind, result.ResponseCode, result.ResponseMessage);
         return result;
     }
 
@@ -62,7 +60,7 @@ public sealed class SingapayGateway(SingapayClient client, IOptions<SingapayOpti
         }
         catch (Exception exception) when (Transport.DescribeForRepeatableCall(exception, cancellationToken) is { } failure)
         {
-            logger.LogWarning("Singapay inquiry {Reference}: {Failure}", reference.MerchantReference, failure);
+            LogInquiryFailed(logger, reference.MerchantReference, failure);
             return InquiryResult.Unknown(failure, "Singapay could not be asked; ask again later.");
         }
 
@@ -81,13 +79,13 @@ public sealed class SingapayGateway(SingapayClient client, IOptions<SingapayOpti
         }
         catch (Exception exception) when (Transport.DescribeForRepeatableCall(exception, cancellationToken) is { } failure)
         {
-            logger.LogWarning("Singapay cancel {Reference}: {Failure}", reference.MerchantReference, failure);
+            LogCancelFailed(logger, reference.MerchantReference, failure);
             return new CancelResult { Cancelled = false, ResponseCode = failure, ResponseMessage = "Singapay could not be reached; try again." };
         }
 
         var cancelled = reply.ResponseCode == SingapayResponseCodes.Success
                         && string.Equals(reply.Data?.Status, SingapayStatuses.Success, StringComparison.OrdinalIgnoreCase);
-        logger.LogInformation("Singapay cancel {Reference}: {Code} {CancelType}", reference.MerchantReference, reply.ResponseCode, reply.Data?.CancelType);
+        LogCancel(logger, reference.MerchantReference, reply.ResponseCode, reply.Data?.CancelType);
         return new CancelResult
         {
             Cancelled = cancelled,
@@ -188,6 +186,21 @@ public sealed class SingapayGateway(SingapayClient client, IOptions<SingapayOpti
     private static string HttpCode(HttpStatusCode status) => $"HTTP {(int)status}";
 
     /// <summary>Names a transport failure for the audit trail; null when the exception is not one (it then propagates).</summary>
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Singapay charge {Reference} ({Card}): {Failure}; outcome unknown, to be settled by inquiry")]
+    private static partial void LogChargeOutcomeUnknown(ILogger logger, string reference, string card, string failure);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Singapay charge {Reference} ({Card}): {Kind} {Code} {Message}")]
+    private static partial void LogCharge(ILogger logger, string reference, string card, ChargeResultKind kind, string? code, string? message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Singapay inquiry {Reference}: {Failure}")]
+    private static partial void LogInquiryFailed(ILogger logger, string reference, string failure);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Singapay cancel {Reference}: {Failure}")]
+    private static partial void LogCancelFailed(ILogger logger, string reference, string failure);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Singapay cancel {Reference}: {Code} {CancelType}")]
+    private static partial void LogCancel(ILogger logger, string reference, string? code, string? cancelType);
+
     private static class Transport
     {
         /// <summary>For a charge: anything after the request may have left is an unknown outcome.</summary>

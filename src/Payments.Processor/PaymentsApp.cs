@@ -12,8 +12,10 @@ using Payments.Processor.Payments;
 using Payments.Processor.OpenApi;
 using Payments.Processor.Webhooks;
 
+namespace Payments.Processor;
+
 /// <summary>The processor's table of contents.</summary>
-public static class PaymentsApp
+public static partial class PaymentsApp
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -50,11 +52,14 @@ public static class PaymentsApp
         app.MapHealthEndpoints();
 
         if (!settings.IsDurable)
-            app.Logger.LogWarning("Running on embedded defaults: in-memory bus and saga store, gateway sandbox in-process. " +
-                                  "This mode is NOT durable: a restart forgets every payment. Configure RabbitMq and Database for production.");
+            LogEmbeddedDefaults(app.Logger);
         app.Logger.LogGeneratedKeys(apiKeys);
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Running on embedded defaults: in-memory bus and saga store, gateway sandbox in-process. " +
+                                                       "This mode is NOT durable: a restart forgets every payment. Configure RabbitMq and Database for production.")]
+    private static partial void LogEmbeddedDefaults(ILogger logger);
 }
 
 internal static class ProcessorServiceCollectionExtensions

@@ -1,3 +1,4 @@
+using Payments.Processor;
 using Payments.Processor.Hosting;
 using Payments.Processor.Persistence;
 

@@ -142,7 +142,7 @@ public sealed class FinpayCallbackVerifierTests
     [Fact]
     public async Task A_wrong_signature_is_forged()
     {
-        var wrong = KnownSignature[..^2] + (KnownSignature.EndsWith("b2") ? "b3" : "b2");
+        var wrong = KnownSignature[..^2] + (KnownSignature.EndsWith("b2", StringComparison.Ordinal) ? "b3" : "b2");
 
         var verification = await VerifyAsync(WithSignature(SignedPart, wrong));
 

@@ -72,7 +72,7 @@ public sealed class DeliveryGuaranteeTests(DurableEnvironment environment) : ICl
         var payment = await environment.WaitForStatus(charge.PaymentId, "Succeeded");
         var entries = payment.GetProperty("transitions").EnumerateArray().ToList();
         Assert.Single(entries, t => t.GetProperty("to").GetString() == "Succeeded" && t.GetProperty("from").GetString() == "Redirect");
-        Assert.Equal(3, entries.Count(t => t.GetProperty("detail").GetString()!.StartsWith("late report after Succeeded")));
+        Assert.Equal(3, entries.Count(t => t.GetProperty("detail").GetString()!.StartsWith("late report after Succeeded", StringComparison.Ordinal)));
         Assert.Equal(1, environment.Merchant.CompletedCount(charge.PaymentId));
         Assert.Equal(1, environment.SingapayLedger.ChargesFor(charge.MerchantReference));
     }

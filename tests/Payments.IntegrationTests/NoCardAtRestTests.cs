@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Payments.Contracts;
+using Payments.Processor;
 using Payments.IntegrationTests.Support;
 using Payments.Processor.Hosting;
 using Payments.Processor.Payments;
@@ -74,7 +75,7 @@ public sealed class NoCardAtRestTests(RejectingDatabaseEnvironment environment) 
     private const string Cvv = "987";
     private const string Expiry = "3011"; // YYMM
 
-    private static readonly string[] PaymentsFailureQueues = ["payments" + ScrubbedErrorQueue.ErrorSuffix, "payments" + ScrubbedErrorQueue.SkippedSuffix];
+    private static readonly string[] PaymentsFailureQueues = ["payments" + ScrubbedErrorQueues.ErrorSuffix, "payments" + ScrubbedErrorQueues.SkippedSuffix];
 
     [Fact]
     public async Task A_ChargeRequested_that_does_not_deserialize_rests_in_payments_error_only_scrubbed()
@@ -153,7 +154,7 @@ public sealed class NoCardAtRestTests(RejectingDatabaseEnvironment environment) 
         await using var broker = await BrokerQueues.Open(environment.Name);
         foreach (var queue in ErrorQueueDeclarations.ProcessorQueues)
         {
-            foreach (var name in new[] { queue + ScrubbedErrorQueue.ErrorSuffix, queue + ScrubbedErrorQueue.SkippedSuffix })
+            foreach (var name in new[] { queue + ScrubbedErrorQueues.ErrorSuffix, queue + ScrubbedErrorQueues.SkippedSuffix })
             {
                 await broker.Channel.QueueDeclarePassiveAsync(name, TestContext.Current.CancellationToken);
                 if (name.StartsWith("payments_", StringComparison.Ordinal))
@@ -178,7 +179,7 @@ public sealed class NoCardAtRestTests(RejectingDatabaseEnvironment environment) 
             Assert.DoesNotContain($"\"{Expiry}\"", message.Everything);
             Assert.DoesNotContain("\"cvv\"", message.Everything, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("\"expiry\"", message.Everything, StringComparison.OrdinalIgnoreCase);
-            Assert.Equal("card numbers masked, CVV and expiry removed", message.Headers[ScrubbedErrorQueue.ScrubbedHeader]);
+            Assert.Equal("card numbers masked, CVV and expiry removed", message.Headers[ScrubbedErrorQueues.ScrubbedHeader]);
         }
     }
 }

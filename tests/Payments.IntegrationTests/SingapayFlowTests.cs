@@ -9,6 +9,8 @@ namespace Payments.IntegrationTests;
 [Collection(RealServices.Name)]
 public sealed class SingapayFlowTests(DurableEnvironment environment) : IClassFixture<DurableEnvironment>
 {
+    private static readonly string[] FirstSeenStatuses = ["Pending", "Processing", "Succeeded"];
+
     [Fact]
     public async Task Success()
     {
@@ -70,7 +72,7 @@ public sealed class SingapayFlowTests(DurableEnvironment environment) : IClassFi
         }
 
         Assert.True(first is not null, $"GET /payments/{id} still 404 after {sent.Elapsed.TotalMilliseconds:F0} ms");
-        Assert.Contains(first.Value.GetProperty("status").GetString(), new[] { "Pending", "Processing", "Succeeded" });
+        Assert.Contains(first.Value.GetProperty("status").GetString(), FirstSeenStatuses);
         Assert.Equal("Pending", first.Value.GetProperty("transitions")[0].GetProperty("to").GetString());
         Assert.True((await environment.Merchant.WaitForCompletion(id)).Succeeded);
         Assert.Contains(environment.Merchant.StatusChanges, s => s.PaymentId == id && s.Status == "Pending");

@@ -9,14 +9,16 @@ namespace Payments.Benchmarks.Chaos;
 /// Callbacks the processor must not believe: forged (a signature made with the wrong secret) and unsigned (no
 /// X-Signature at all), each claiming the opposite of the gateway's real outcome for the payment.
 /// </summary>
-public sealed class CallbackTampering(Uri processor)
+public sealed class CallbackTampering(Uri processor) : IDisposable
 {
     private static readonly TimeSpan Jakarta = TimeSpan.FromHours(7);
     private readonly HttpClient _http = new() { BaseAddress = processor, Timeout = TimeSpan.FromSeconds(10) };
 
     public int Forged { get; private set; }
     public int ForgedAccepted { get; private set; }
-    public int Unsigned { get; private set; }
+    public int UnsignedSent { get; private set; }
+
+    public void Dispose() => _http.Dispose();
 
     public async Task SendForgedAsync(string reference, string transactionId, string claimedStatus)
     {
@@ -32,7 +34,7 @@ public sealed class CallbackTampering(Uri processor)
     {
         using var request = NewRequest(reference, transactionId, claimedStatus);
         using var response = await SendAsync(request);
-        Unsigned++;
+        UnsignedSent++;
     }
 
     private async Task<HttpResponseMessage?> SendAsync(HttpRequestMessage request)

@@ -27,7 +27,7 @@ public static class ChaosRun
         // Services of our own: this run restarts them.
         await using var services = await TestServices.StartAsync(runName, reuseExported: false);
         report.Line($"chaos: {options.Charges} charges at {options.ChargesPerSecond}/s, {options.Instances} processor(s), "
-            + $"{(options.Short ? "short form" : "full form")}, gateway faults for {options.FaultWindow.TotalSeconds:F0} s; logs in {runDirectory}");
+            + $"{(options.ShortForm ? "short form" : "full form")}, gateway faults for {options.FaultWindow.TotalSeconds:F0} s; logs in {runDirectory}");
 
         var faults = new GatewayFaults();
         var sandboxPort = LoopbackPort.Free();
@@ -67,11 +67,11 @@ public static class ChaosRun
     }
 
     private static async Task<List<string>> RunChargesAsync(ChaosOptions options, EndToEndReport report, TestServices services,
-        SandboxHost sandbox, ChargeDriver driver, GatewayFaults faults, IReadOnlyList<ProcessorProcess> processors)
+        SandboxHost sandbox, ChargeDriver driver, GatewayFaults faults, List<ProcessorProcess> processors)
     {
         var ledger = sandbox.Services.GetRequiredService<SingapayLedger>();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var tampering = new CallbackTampering(processors[0].Address);
+        using var tampering = new CallbackTampering(processors[0].Address);
         var events = Disruptions(options, services, faults, processors, report);
         using var stopBackground = new CancellationTokenSource();
         var confirmer = ConfirmThreeDsAsync(driver.Tracker, ledger, http, sandbox.Address, stopBackground.Token);
@@ -125,7 +125,7 @@ public static class ChaosRun
     private sealed record Disruption(int AtCharge, Func<Task> Run);
 
     private static List<Disruption> Disruptions(ChaosOptions options, TestServices services, GatewayFaults faults,
-        IReadOnlyList<ProcessorProcess> processors, EndToEndReport report)
+        List<ProcessorProcess> processors, EndToEndReport report)
     {
         int At(double fraction) => (int)(options.Charges * fraction);
         var victim = processors[0];
@@ -157,7 +157,7 @@ public static class ChaosRun
             report.Line("  gateway faults off");
         }
 
-        return options.Short
+        return options.ShortForm
             ?
             [
                 new(At(0.3), () => Kill(1)),
@@ -269,7 +269,7 @@ public static class ChaosRun
             report.Line($"    e.g. {charge.Kind} {charge.PaymentId} {charge.Reference}: {charge.Status ?? "no PaymentCompleted"} {charge.FailureCode}, "
                 + $"ledger {ledger.FindByReference(charge.Reference)?.Status ?? "no charge"}");
         report.Line($"  gateway faults injected: {faults.Injected5xx} x 503, {faults.InjectedHangs} hangs; callbacks: {faults.DuplicateCallbacks} duplicated, "
-            + $"{faults.LateCallbacks} late, {tampering.Forged} forged ({tampering.ForgedAccepted} accepted), {tampering.Unsigned} unsigned");
+            + $"{faults.LateCallbacks} late, {tampering.Forged} forged ({tampering.ForgedAccepted} accepted), {tampering.UnsignedSent} unsigned");
 
         void Defect(int count, string what)
         {

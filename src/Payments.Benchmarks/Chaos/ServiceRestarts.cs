@@ -30,8 +30,10 @@ public static class ServiceRestarts
             "-l", Path.Combine(clusterDirectory, "server.log"), "-m", "fast", "-w", "-t", "60", "restart"]);
     }
 
+    private static readonly string[] PostgresBinaryDirectories = ["/usr/lib/postgresql/15/bin", "/usr/local/bin", "/usr/bin"];
+
     public static string PostgresBinary(string name) =>
-        new[] { "/usr/lib/postgresql/15/bin", "/usr/local/bin", "/usr/bin" }
+        PostgresBinaryDirectories
             .Select(directory => Path.Combine(directory, name))
             .FirstOrDefault(File.Exists) ?? name;
 }

@@ -18,10 +18,10 @@ public sealed record EndToEndOptions(
     {
         var values = OptionPairs.Parse(args);
         var options = new EndToEndOptions(
-            OptionPairs.Int(values, "charges", 20000),
-            OptionPairs.Int(values, "in-flight", 500),
-            OptionPairs.Int(values, "instances", 1),
-            OptionPairs.Int(values, "redirect-backlog", 0, allowZero: true),
+            OptionPairs.IntOption(values, "charges", 20000),
+            OptionPairs.IntOption(values, "in-flight", 500),
+            OptionPairs.IntOption(values, "instances", 1),
+            OptionPairs.IntOption(values, "redirect-backlog", 0, allowZero: true),
             values.GetValueOrDefault("processor"));
         OptionPairs.RejectUnknown(values, "charges", "in-flight", "instances", "redirect-backlog", "processor");
         return options;
@@ -44,7 +44,7 @@ public static class OptionPairs
         return values;
     }
 
-    public static int Int(Dictionary<string, string> values, string name, int defaultValue, bool allowZero = false)
+    public static int IntOption(Dictionary<string, string> values, string name, int defaultValue, bool allowZero = false)
     {
         if (!values.TryGetValue(name, out var text))
             return defaultValue;

@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace Payments.Benchmarks.OutboxRelay;
 
 public sealed record OutboxRelayOptions(
@@ -26,16 +27,16 @@ public sealed record OutboxRelayOptions(
                 + "(eval \"$(infra/test-services/postgres.sh start)\" starts a throwaway PostgreSQL and sets it).");
 
         return new OutboxRelayOptions(
-            Int(values, "messages", 20000),
+            IntOption(values, "messages", 20000),
             connectionString,
             values.TryGetValue("rabbitmq", out var rabbitMq) ? RabbitMqAddress.Parse(rabbitMq) : null,
-            Int(values, "relays", 1),
-            Int(values, "batch", 1000),
-            Int(values, "concurrency", 64),
-            Int(values, "messages-per-scope", 1));
+            IntOption(values, "relays", 1),
+            IntOption(values, "batch", 1000),
+            IntOption(values, "concurrency", 64),
+            IntOption(values, "messages-per-scope", 1));
     }
 
-    static int Int(Dictionary<string, string> values, string name, int defaultValue)
+    static int IntOption(Dictionary<string, string> values, string name, int defaultValue)
     {
         if (!values.TryGetValue(name, out var text))
             return defaultValue;
@@ -51,7 +52,7 @@ public sealed record RabbitMqAddress(string Host, ushort Port, string Username, 
     {
         var (credentials, endpoint) = text.Split('@', 2) is [var user, var rest] ? (user, rest) : ("guest:guest", text);
         var (username, password) = credentials.Split(':', 2) is [var name, var secret] ? (name, secret) : (credentials, "");
-        var (host, port) = endpoint.Split(':', 2) is [var h, var p] ? (h, ushort.Parse(p)) : (endpoint, (ushort)5672);
+        var (host, port) = endpoint.Split(':', 2) is [var h, var p] ? (h, ushort.Parse(p, CultureInfo.InvariantCulture)) : (endpoint, (ushort)5672);
         return new RabbitMqAddress(host, port, username, password);
     }
 

@@ -69,7 +69,7 @@ public class BusOutboxDeliveryService<TDbContext> : BackgroundService
             }
             catch (Exception exception)
             {
-                _logger.LogError(exception, "Outbox delivery faulted; retrying in {QueryDelay}", _delivery.QueryDelay);
+                OutboxLog.DeliveryFaulted(_logger, exception, _delivery.QueryDelay);
                 await DelayAfterFault(stoppingToken).ConfigureAwait(false);
             }
         }
@@ -248,8 +248,7 @@ public class BusOutboxDeliveryService<TDbContext> : BackgroundService
         if (message.DestinationAddress == null)
         {
             // Cannot ever be delivered; dropping it keeps its scope from blocking forever.
-            _logger.LogError("Outbox message {MessageId} (sequence {SequenceNumber}) has no destination address and was removed",
-                message.MessageId, message.SequenceNumber);
+            OutboxLog.NoDestination(_logger, message.MessageId, message.SequenceNumber);
             return true;
         }
 
@@ -268,8 +267,7 @@ public class BusOutboxDeliveryService<TDbContext> : BackgroundService
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             activity?.AddExceptionEvent(exception);
-            _logger.LogWarning(exception, "Outbox message {MessageId} (sequence {SequenceNumber}) could not be sent to {DestinationAddress}",
-                message.MessageId, message.SequenceNumber, message.DestinationAddress);
+            OutboxLog.SendFailed(_logger, exception, message.MessageId, message.SequenceNumber, message.DestinationAddress);
             return false;
         }
         finally
@@ -288,4 +286,22 @@ public class BusOutboxDeliveryService<TDbContext> : BackgroundService
         {
         }
     }
+}
+
+internal static partial class OutboxLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox delivery faulted; retrying in {QueryDelay}")]
+    public static partial void DeliveryFaulted(ILogger logger, Exception exception, TimeSpan queryDelay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId} (sequence {SequenceNumber}) has no destination address and was removed")]
+    public static partial void NoDestination(ILogger logger, Guid messageId, long sequenceNumber);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {MessageId} (sequence {SequenceNumber}) could not be sent to {DestinationAddress}")]
+    public static partial void SendFailed(ILogger logger, Exception exception, Guid messageId, long sequenceNumber, Uri? destinationAddress);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Inbox cleanup faulted")]
+    public static partial void InboxCleanupFaulted(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Removed {Count} expired inbox rows")]
+    public static partial void InboxRowsRemoved(ILogger logger, int count);
 }

@@ -13,7 +13,7 @@ namespace Payments.Persistence.Outbox;
 /// </summary>
 public class DbContextOutboxConsumeContext<TDbContext, TMessage> :
     OutboxConsumeContextProxy<TMessage>,
-    DbTransactionContext
+    IDbTransactionContext
     where TDbContext : DbContext
     where TMessage : class
 {

@@ -92,6 +92,7 @@ public class EntityFrameworkScopedBusContext<TBus, TDbContext> :
             _notification.Delivered();
 
         _outboxState = null;
+        GC.SuppressFinalize(this);
     }
 
     bool IsClosed()

@@ -46,7 +46,7 @@ public class InboxCleanupService<TDbContext> : BackgroundService
             }
             catch (Exception exception)
             {
-                _logger.LogError(exception, "Inbox cleanup faulted");
+                OutboxLog.InboxCleanupFaulted(_logger, exception);
                 await Task.Delay(_options.QueryDelay, _timeProvider, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default)
                     .ConfigureAwait(false);
             }
@@ -71,7 +71,7 @@ public class InboxCleanupService<TDbContext> : BackgroundService
             .ConfigureAwait(false);
 
         if (removed > 0)
-            _logger.LogDebug("Removed {Count} expired inbox rows", removed);
+            OutboxLog.InboxRowsRemoved(_logger, removed);
 
         return removed;
     }

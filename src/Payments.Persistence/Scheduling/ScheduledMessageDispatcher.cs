@@ -14,7 +14,7 @@ namespace Payments.Persistence.Scheduling;
 /// database) skip it, sent, then deleted in the claim's transaction. A crash between send and commit sends the batch
 /// again later: delivery is at least once, and the saga ignores a message whose token is no longer current.
 /// </summary>
-public sealed class ScheduledMessageDispatcher : BackgroundService
+public sealed partial class ScheduledMessageDispatcher : BackgroundService
 {
     public const string MeterName = "Payments";
     public const string LagInstrumentName = "payments.scheduler.lag";
@@ -81,7 +81,7 @@ public sealed class ScheduledMessageDispatcher : BackgroundService
             }
             catch (Exception exception)
             {
-                _logger.LogError(exception, "Dispatching scheduled messages failed; retrying after the poll interval");
+                LogDispatchFailed(_logger, exception);
             }
 
             await WaitForNextPollAsync(stoppingToken).ConfigureAwait(false);
@@ -125,8 +125,7 @@ public sealed class ScheduledMessageDispatcher : BackgroundService
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The body may hold anything the sender put in it, so it stays out of the log.
-            _logger.LogError(exception, "Sending scheduled message {TokenId} ({MessageType}) to {Destination} failed; it stays scheduled",
-                message.TokenId, message.MessageType, message.DestinationAddress);
+            LogSendFailed(_logger, exception, message.TokenId, message.MessageType, message.DestinationAddress);
             return false;
         }
     }
@@ -151,4 +150,10 @@ public sealed class ScheduledMessageDispatcher : BackgroundService
         await poll.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
             .ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dispatching scheduled messages failed; retrying after the poll interval")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sending scheduled message {TokenId} ({MessageType}) to {Destination} failed; it stays scheduled")]
+    private static partial void LogSendFailed(ILogger logger, Exception exception, Guid tokenId, string messageType, string destination);
 }

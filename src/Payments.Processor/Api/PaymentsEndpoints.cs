@@ -74,7 +74,8 @@ public static partial class PaymentsEndpoints
 
         await bus.Publish(charge, request.HttpContext.RequestAborted);
         PaymentsTelemetry.TagCurrent(charge.PaymentId);
-        PaymentRequested(loggers.CreateLogger("Payments.Api"), charge.PaymentId, charge.MerchantReference);
+        var logger = loggers.CreateLogger("Payments.Api");
+        PaymentRequested(logger, charge.PaymentId, charge.MerchantReference);
 
         var location = $"/payments/{charge.PaymentId}";
         return Results.Accepted(location, new ChargeAccepted(charge.PaymentId, PaymentStatuses.Pending, location));

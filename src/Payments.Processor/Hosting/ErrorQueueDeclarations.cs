@@ -56,7 +56,7 @@ public sealed partial class ErrorQueueDeclarations(RabbitMqSettings rabbit, Time
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         foreach (var queue in ProcessorQueues)
         {
-            foreach (var suffix in new[] { ScrubbedErrorQueue.ErrorSuffix, ScrubbedErrorQueue.SkippedSuffix })
+            foreach (var suffix in new[] { ScrubbedErrorQueues.ErrorSuffix, ScrubbedErrorQueues.SkippedSuffix })
             {
                 // The same shape MassTransit declares (durable fanout exchange, durable queue, no arguments), so its own
                 // later declaration of these names is equivalent and accepted.

@@ -214,7 +214,8 @@ public sealed partial class PaymentStateMachine : MassTransitStateMachine<Paymen
             e.CorrelateById(m => paymentId(m.Message));
             e.OnMissingInstance(m => m.ExecuteAsync(ctx =>
             {
-                LogUnknownPayment(logger, typeof(T).Name, paymentId(ctx.Message));
+                var id = paymentId(ctx.Message);
+                LogUnknownPayment(logger, typeof(T).Name, id);
                 return Task.CompletedTask;
             }));
         }

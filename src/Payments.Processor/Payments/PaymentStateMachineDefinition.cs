@@ -17,14 +17,14 @@ public sealed class PaymentStateMachineDefinition : SagaDefinition<PaymentState>
         EndpointName = QueueName;
     }
 
-    protected override void ConfigureSaga(IReceiveEndpointConfigurator endpoint, ISagaConfigurator<PaymentState> saga,
+    protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<PaymentState> sagaConfigurator,
         IRegistrationContext context)
     {
-        endpoint.UseMessageRetry(r => r.Intervals(_options.RetryIntervals));
+        endpointConfigurator.UseMessageRetry(r => r.Intervals(_options.RetryIntervals));
         // A faulted ChargeRequested would carry the card into a Fault<T> event: nobody needs it, so none is published.
-        endpoint.PublishFaults = false;
+        endpointConfigurator.PublishFaults = false;
         // After the last retry: end the payment, and keep only a copy without card data in payments_error/_skipped.
-        PaymentsMessaging.UseScrubbedErrorQueues(endpoint, context, ActivatorUtilities.CreateInstance<UnprocessableCharges>(context));
-        PaymentsMessaging.ConfigureTransactionalEndpoint(endpoint, context);
+        PaymentsMessaging.UseScrubbedErrorQueues(endpointConfigurator, context, ActivatorUtilities.CreateInstance<UnprocessableCharges>(context));
+        PaymentsMessaging.ConfigureTransactionalEndpoint(endpointConfigurator, context);
     }
 }

@@ -17,11 +17,11 @@ public sealed class SubmitChargeConsumerDefinition : ConsumerDefinition<SubmitCh
         EndpointName = SubmitChargeConsumer.QueueName;
     }
 
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<SubmitChargeConsumer> consumer,
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<SubmitChargeConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
-        endpoint.UseMessageRetry(r => r.Intervals(_options.RetryIntervals));
+        endpointConfigurator.UseMessageRetry(r => r.Intervals(_options.RetryIntervals));
         // A Fault<SubmitCharge> would copy the sealed card to whoever listens: nobody needs it.
-        endpoint.PublishFaults = false;
+        endpointConfigurator.PublishFaults = false;
     }
 }

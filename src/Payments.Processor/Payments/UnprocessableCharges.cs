@@ -29,7 +29,8 @@ public sealed partial class UnprocessableCharges(IChargeAttemptLedger ledger, Ti
 
         if (await ChargeMayHaveLeft(payment, context.CancellationToken))
         {
-            LogOutcomeUnknown(logger, payment.PaymentId, CardDataScrubber.Describe(exception));
+            var error = CardDataScrubber.Describe(exception);
+            LogOutcomeUnknown(logger, payment.PaymentId, error);
             return "a charge may have left for this payment: its outcome is left for reconciliation";
         }
 

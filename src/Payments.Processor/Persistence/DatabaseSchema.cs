@@ -35,7 +35,7 @@ public sealed partial class DatabaseSchema(IServiceScopeFactory scopes, Processo
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             await db.Database.MigrateAsync(cancellationToken);
             if (pending.Count > 0)
-                MigrationsApplied(logger, pending.Count, string.Join(", ", pending));
+                MigrationsApplied(logger, pending.Count, pending);
             else
                 SchemaUpToDate(logger);
         }
@@ -97,8 +97,9 @@ public sealed partial class DatabaseSchema(IServiceScopeFactory scopes, Processo
 
     public void Dispose() => _stopping.Dispose();
 
+    // The list is written comma-separated, as string.Join(", ", ...) did, and only when the level is enabled.
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema up to date ({Count} migrations applied: {Migrations})")]
-    private static partial void MigrationsApplied(ILogger logger, int count, string migrations);
+    private static partial void MigrationsApplied(ILogger logger, int count, List<string> migrations);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema up to date")]
     private static partial void SchemaUpToDate(ILogger logger);

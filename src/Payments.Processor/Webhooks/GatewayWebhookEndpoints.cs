@@ -14,7 +14,7 @@ namespace Payments.Processor.Webhooks;
 /// that can't be handed on gets a 503 with Retry-After so the gateway retries it (a database that can't be reached
 /// while the callback is matched gets the same, from <see cref="DatabaseUnavailableExceptionHandler"/>).
 /// </summary>
-public static class GatewayWebhookEndpoints
+public static partial class GatewayWebhookEndpoints
 {
     public static IEndpointRouteBuilder MapGatewayWebhooks(this IEndpointRouteBuilder app)
     {
@@ -44,7 +44,7 @@ public static class GatewayWebhookEndpoints
         var verification = verifier.Verify(callback);
         if (verification.Trust == CallbackTrust.Forged)
         {
-            logger.LogWarning("{Gateway} callback refused: {Reason}", verifier.Gateway, verification.Reason);
+            LogRefused(logger, verifier.Gateway, verification.Reason);
             return PaymentsEndpoints.Problem(StatusCodes.Status401Unauthorized, "Callback not verified", verification.Reason ?? "invalid signature");
         }
 
@@ -52,7 +52,7 @@ public static class GatewayWebhookEndpoints
         var attempt = reference is null ? null : await ledger.FindByReferenceAsync(verifier.Gateway, reference, request.HttpContext.RequestAborted);
         if (attempt is null)
         {
-            logger.LogWarning("{Gateway} callback for unknown reference {MerchantReference}", verifier.Gateway, reference);
+            LogUnknownReference(logger, verifier.Gateway, reference);
             return PaymentsEndpoints.Problem(StatusCodes.Status404NotFound, "Unknown payment",
                 $"No charge with reference '{reference}' was sent to {verifier.Gateway}.");
         }
@@ -66,18 +66,18 @@ public static class GatewayWebhookEndpoints
             {
                 await bus.Publish(GatewayStatusReported.From(report, attempt.PaymentId, verifier.Gateway, TransitionCauses.Callback,
                     finalCheck: false, clock.GetUtcNow()), request.HttpContext.RequestAborted);
-                logger.LogInformation("Payment {PaymentId}: verified {Gateway} callback says {Status}", attempt.PaymentId, verifier.Gateway, report.Status);
+                LogVerified(logger, attempt.PaymentId, verifier.Gateway, report.Status);
                 return Results.Ok(new CallbackReceived(Received: true, attempt.PaymentId));
             }
 
             await bus.Publish(new InquirePaymentStatus(attempt.PaymentId, verifier.Gateway,
                 new GatewayPaymentReference(attempt.MerchantReference, null, attempt.AccountId), FinalCheck: false), request.HttpContext.RequestAborted);
-            logger.LogInformation("Payment {PaymentId}: unsigned {Gateway} callback, inquiring", attempt.PaymentId, verifier.Gateway);
+            LogUnsigned(logger, attempt.PaymentId, verifier.Gateway);
             return Results.Accepted(value: new CallbackQueuedForInquiry(Received: true, Verified: false, Action: "inquiring"));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogError(ex, "Payment {PaymentId}: {Gateway} callback could not be handed on", attempt.PaymentId, verifier.Gateway);
+            LogNotHandedOn(logger, ex, attempt.PaymentId, verifier.Gateway);
             request.HttpContext.Response.Headers.RetryAfter = DatabaseUnavailableExceptionHandler.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             return PaymentsEndpoints.Problem(StatusCodes.Status503ServiceUnavailable, "Try again", "The callback could not be queued; retry it.");
         }
@@ -90,6 +90,21 @@ public static class GatewayWebhookEndpoints
         var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         return new GatewayCallbackRequest(request.Method, $"{request.PathBase}{request.Path}{request.QueryString}", headers, body.ToArray());
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Gateway} callback refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string gateway, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Gateway} callback for unknown reference {MerchantReference}")]
+    private static partial void LogUnknownReference(ILogger logger, string gateway, string? merchantReference);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Payment {PaymentId}: verified {Gateway} callback says {Status}")]
+    private static partial void LogVerified(ILogger logger, Guid paymentId, string gateway, GatewayPaymentStatus status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Payment {PaymentId}: unsigned {Gateway} callback, inquiring")]
+    private static partial void LogUnsigned(ILogger logger, Guid paymentId, string gateway);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Payment {PaymentId}: {Gateway} callback could not be handed on")]
+    private static partial void LogNotHandedOn(ILogger logger, Exception exception, Guid paymentId, string gateway);
 }
 
 /// <summary>A verified callback, handed to the payment.</summary>

@@ -7,7 +7,7 @@ namespace Payments.Sandbox.Finpay;
 /// the background. A delivery that gets no 2xx is tried again, up to <see cref="FinpaySimulationOptions.CallbackAttempts"/>
 /// attempts, every <see cref="FinpaySimulationOptions.CallbackRetryInterval"/>. None are sent when no URL is configured.
 /// </summary>
-public sealed class FinpayCallbackSender(
+public sealed partial class FinpayCallbackSender(
     IHttpClientFactory httpClientFactory,
     SandboxOptions sandboxOptions,
     FinpaySimulationOptions simulation,
@@ -24,7 +24,7 @@ public sealed class FinpayCallbackSender(
             return;
         if (faults.Drop)
         {
-            logger.LogInformation("Finpay sandbox: callback for {OrderId} dropped (X-Sandbox-Callback)", entry.OrderId);
+            LogDropped(logger, entry.OrderId);
             return;
         }
         _ = Task.Run(() => DeliverAsync(target, entry, faults));
@@ -43,7 +43,7 @@ public sealed class FinpayCallbackSender(
         }
         catch (Exception exception)
         {
-            logger.LogError(exception, "Finpay sandbox: callback for {OrderId} crashed", entry.OrderId);
+            LogCrashed(logger, exception, entry.OrderId);
         }
     }
 
@@ -57,7 +57,7 @@ public sealed class FinpayCallbackSender(
                 return;
             if (attempt >= simulation.CallbackAttempts)
             {
-                logger.LogWarning("Finpay sandbox: callback for {OrderId} given up after {Attempts} attempts", orderId, attempt);
+                LogGivenUp(logger, orderId, attempt);
                 return;
             }
             await Task.Delay(simulation.CallbackRetryInterval, timeProvider);
@@ -78,8 +78,20 @@ public sealed class FinpayCallbackSender(
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
         {
-            logger.LogWarning("Finpay sandbox: callback to {Target} failed: {Error}", target, exception.GetType().Name);
+            LogAttemptFailed(logger, target, exception.GetType().Name);
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Finpay sandbox: callback for {OrderId} dropped (X-Sandbox-Callback)")]
+    private static partial void LogDropped(ILogger logger, string orderId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Finpay sandbox: callback for {OrderId} crashed")]
+    private static partial void LogCrashed(ILogger logger, Exception exception, string orderId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Finpay sandbox: callback for {OrderId} given up after {Attempts} attempts")]
+    private static partial void LogGivenUp(ILogger logger, string orderId, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Finpay sandbox: callback to {Target} failed: {Error}")]
+    private static partial void LogAttemptFailed(ILogger logger, Uri target, string error);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 
 namespace Payments.Sandbox.Finpay;
@@ -32,5 +33,5 @@ public sealed record FinpayCode(string Code, string Message)
 
     public static FinpayCode InvalidMandatoryField(string field) => new("4000002", $"Invalid Mandatory Field {field}");
 
-    public HttpStatusCode HttpStatus => (HttpStatusCode)int.Parse(Code[..3]);
+    public HttpStatusCode HttpStatus => (HttpStatusCode)int.Parse(Code[..3], CultureInfo.InvariantCulture);
 }

@@ -5,7 +5,7 @@ namespace Payments.Sandbox.Finpay;
 internal sealed record FinpayChargeAnswer(FinpayCode Code, FinpayLedgerEntry? Entry, bool HangFirst);
 
 /// <summary>The simulated issuer: turns a valid charge into a ledger entry by its token's outcome, and sends the callback.</summary>
-public sealed class FinpaySimulator(
+public sealed partial class FinpaySimulator(
     FinpayTokenVault vault,
     FinpayLedger ledger,
     FinpayCallbackSender callbacks,
@@ -43,12 +43,11 @@ public sealed class FinpaySimulator(
 
         if (!ledger.TryAdd(entry))
         {
-            logger.LogInformation("Finpay sandbox: order {OrderId} refused: order.id already used", request.OrderId);
+            LogDuplicateOrder(logger, request.OrderId);
             return new FinpayChargeAnswer(FinpayCode.DuplicateOrderId, null, HangFirst: false);
         }
 
-        logger.LogInformation("Finpay sandbox: charge {OrderId} {Card} {Amount} -> {Status} {Code}",
-            entry.OrderId, entry.CardMasked, entry.Amount, entry.Status, entry.ResponseCode);
+        LogCharge(logger, entry.OrderId, entry.CardMasked, entry.Amount, entry.Status, entry.ResponseCode);
         callbacks.Send(entry, callbackFaults);
 
         return outcome switch
@@ -58,4 +57,10 @@ public sealed class FinpaySimulator(
             _ => new FinpayChargeAnswer(result, entry, HangFirst: false),
         };
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Finpay sandbox: order {OrderId} refused: order.id already used")]
+    private static partial void LogDuplicateOrder(ILogger logger, string orderId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Finpay sandbox: charge {OrderId} {Card} {Amount} -> {Status} {Code}")]
+    private static partial void LogCharge(ILogger logger, string orderId, string card, long amount, string status, string code);
 }

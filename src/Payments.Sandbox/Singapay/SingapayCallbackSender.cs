@@ -13,7 +13,7 @@ namespace Payments.Sandbox.Singapay;
 /// (after HTTP 500 once more, after 503 four more times, after anything else five more times), every
 /// <see cref="SingapaySimulationOptions.CallbackRetryInterval"/>.
 /// </summary>
-public sealed class SingapayCallbackSender(
+public sealed partial class SingapayCallbackSender(
     IHttpClientFactory httpClientFactory,
     SandboxOptions sandboxOptions,
     SingapaySimulationOptions simulation,
@@ -31,7 +31,7 @@ public sealed class SingapayCallbackSender(
             return;
         if (faults.Drop)
         {
-            logger.LogInformation("Singapay sandbox: callback for {Reference} dropped (X-Sandbox-Callback)", payment.ReferenceNo);
+            LogDropped(logger, payment.ReferenceNo);
             return;
         }
         _ = Task.Run(() => DeliverAsync(target, payment, faults));
@@ -78,7 +78,7 @@ public sealed class SingapayCallbackSender(
         }
         catch (Exception exception)
         {
-            logger.LogError(exception, "Singapay sandbox: callback for {Reference} crashed", payment.ReferenceNo);
+            LogCrashed(logger, exception, payment.ReferenceNo);
         }
     }
 
@@ -98,7 +98,7 @@ public sealed class SingapayCallbackSender(
                 retriesLeft = status switch { HttpStatusCode.InternalServerError => 1, HttpStatusCode.ServiceUnavailable => 4, _ => 5 };
             if (retriesLeft-- == 0)
             {
-                logger.LogWarning("Singapay sandbox: callback for {Reference} given up", payment.ReferenceNo);
+                LogGivenUp(logger, payment.ReferenceNo);
                 return;
             }
             await Task.Delay(simulation.CallbackRetryInterval, timeProvider);
@@ -128,8 +128,20 @@ public sealed class SingapayCallbackSender(
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
         {
-            logger.LogWarning("Singapay sandbox: callback to {Target} failed: {Error}", target, exception.GetType().Name);
+            LogAttemptFailed(logger, target, exception.GetType().Name);
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Singapay sandbox: callback for {Reference} dropped (X-Sandbox-Callback)")]
+    private static partial void LogDropped(ILogger logger, string reference);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Singapay sandbox: callback for {Reference} crashed")]
+    private static partial void LogCrashed(ILogger logger, Exception exception, string reference);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Singapay sandbox: callback for {Reference} given up")]
+    private static partial void LogGivenUp(ILogger logger, string reference);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Singapay sandbox: callback to {Target} failed: {Error}")]
+    private static partial void LogAttemptFailed(ILogger logger, Uri target, string error);
 }

@@ -3,7 +3,7 @@ using Payments.Contracts;
 namespace Payments.Sandbox.Singapay;
 
 /// <summary>The simulated issuer and Singapay's transaction life: charge, settle, 3-D Secure, void and refund.</summary>
-public sealed class SingapaySimulator(
+public sealed partial class SingapaySimulator(
     SingapayLedger ledger,
     SingapayCallbackSender callbacks,
     SingapaySimulationOptions simulation,
@@ -52,8 +52,7 @@ public sealed class SingapaySimulator(
         var entry = ledger.TryAdd(transaction);
         if (entry is null)
             return null;
-        logger.LogInformation("Singapay sandbox: charge {Reference} {Card} {Amount} -> {Status}",
-            entry.ReferenceNo, entry.CardMasked, entry.Amount, entry.Status);
+        LogCharge(logger, entry.ReferenceNo, entry.CardMasked, entry.Amount, entry.Status);
 
         if (entry.Status == SingapayStatus.Failed)
             callbacks.Send(entry, callbackFaults);
@@ -144,7 +143,7 @@ public sealed class SingapaySimulator(
         }
         catch (Exception exception)
         {
-            logger.LogError(exception, "Singapay sandbox: settling {TransactionId} failed", transactionId);
+            LogSettlingFailed(logger, exception, transactionId);
         }
     }
 
@@ -163,4 +162,10 @@ public sealed class SingapaySimulator(
         transaction.ProviderResultMessage = message;
         transaction.FailedAt = now;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Singapay sandbox: charge {Reference} {Card} {Amount} -> {Status}")]
+    private static partial void LogCharge(ILogger logger, string reference, string card, decimal amount, string status);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Singapay sandbox: settling {TransactionId} failed")]
+    private static partial void LogSettlingFailed(ILogger logger, Exception exception, string transactionId);
 }

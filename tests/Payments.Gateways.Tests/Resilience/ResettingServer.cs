@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -74,7 +75,7 @@ internal sealed class ResettingServer : IAsyncDisposable
             return false;
         var lengthLine = text[..headerEnd].Split("\r\n")
             .FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
-        var length = lengthLine is null ? 0 : int.Parse(lengthLine["Content-Length:".Length..].Trim());
+        var length = lengthLine is null ? 0 : int.Parse(lengthLine["Content-Length:".Length..].Trim(), CultureInfo.InvariantCulture);
         return text.Length - (headerEnd + 4) >= length;
     }
 

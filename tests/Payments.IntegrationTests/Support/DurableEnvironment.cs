@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Payments.Contracts;
+using Payments.Processor;
 using Payments.Sandbox;
 using Payments.Sandbox.Finpay;
 using Payments.Sandbox.Singapay;
@@ -68,7 +70,7 @@ public class DurableEnvironment : IAsyncLifetime
     {
         ["Urls"] = ProcessorAddress.ToString(),
         ["RabbitMq:Host"] = TestServices.RabbitMq.Host,
-        ["RabbitMq:Port"] = TestServices.RabbitMq.Port.ToString(),
+        ["RabbitMq:Port"] = TestServices.RabbitMq.Port.ToString(CultureInfo.InvariantCulture),
         ["RabbitMq:VirtualHost"] = Name,
         ["RabbitMq:Username"] = "guest",
         ["RabbitMq:Password"] = "guest",
@@ -132,6 +134,7 @@ public class DurableEnvironment : IAsyncLifetime
 
     public virtual async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         Http?.Dispose();
         if (_processor is not null)
         {

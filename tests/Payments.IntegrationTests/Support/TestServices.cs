@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Npgsql;
 using Xunit;
 
@@ -18,7 +19,7 @@ public static class TestServices
         {
             var value = Required("PAYMENTS_TEST_RABBITMQ");
             var parts = value.Split(':');
-            return (parts[0], ushort.Parse(parts[1]));
+            return (parts[0], ushort.Parse(parts[1], CultureInfo.InvariantCulture));
         }
     }
 
@@ -37,7 +38,7 @@ public static class TestServices
     {
         var script = Path.Combine(RepositoryRoot, "infra", "test-services", "rabbitmq.sh");
         var start = new ProcessStartInfo("bash", [script, "vhost", name]) { RedirectStandardError = true };
-        start.Environment["PAYMENTS_TEST_RABBIT_PORT"] = RabbitMq.Port.ToString();
+        start.Environment["PAYMENTS_TEST_RABBIT_PORT"] = RabbitMq.Port.ToString(CultureInfo.InvariantCulture);
         using var process = Process.Start(start)!;
         var error = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);

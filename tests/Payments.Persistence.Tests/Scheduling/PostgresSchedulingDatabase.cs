@@ -74,6 +74,7 @@ public abstract class PostgresTestDatabase<TContext>(Func<DbContextOptions<TCont
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         if (ConnectionString is null)
         {
             return;

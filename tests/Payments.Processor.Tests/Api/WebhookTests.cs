@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -25,7 +26,7 @@ public sealed class WebhookTests(EmbeddedProcessor processor) : IClassFixture<Em
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/singapay") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
-        var timestamp = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString();
+        var timestamp = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         if (signature is not null)
         {
             request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {token}");

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -165,7 +166,7 @@ public sealed class PaymentsMetricsTests : IAsyncDisposable
             "unavailable" => throw new GatewayUnavailableException(PaymentGateways.Finpay, "circuit open; the request was not sent"),
             "timeout" => throw new TimeoutRejectedException(),
             "reset" => throw new HttpRequestException("connection reset"),
-            _ => Task.FromResult(new HttpResponseMessage((HttpStatusCode)int.Parse(answer))),
+            _ => Task.FromResult(new HttpResponseMessage((HttpStatusCode)int.Parse(answer, CultureInfo.InvariantCulture))),
         };
     }
 

@@ -29,9 +29,9 @@ public sealed class PollTraceTests(EmbeddedProcessor processor) : IClassFixture<
 
         Assert.NotEmpty(polls); // each poll (InquiryDue from the scheduler) makes the saga ask the inquiry consumer
         var chargeTrace = processor.Spans.Spans.Single(s => s.Source.Name == "Microsoft.AspNetCore"
-            && s.DisplayName.StartsWith("POST") && s.TraceId == polls[0].TraceId).TraceId;
+            && s.DisplayName.StartsWith("POST", StringComparison.Ordinal) && s.TraceId == polls[0].TraceId).TraceId;
         Assert.All(polls, poll => Assert.Equal(chargeTrace, poll.TraceId));
         Assert.Contains(processor.Spans.Spans, s => s.TraceId == chargeTrace && s.Source.Name == "System.Net.Http"
-            && s.DisplayName.StartsWith("GET"));
+            && s.DisplayName.StartsWith("GET", StringComparison.Ordinal));
     }
 }

@@ -9,7 +9,7 @@ public sealed class ChargeRequestValidatorTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
 
-    private static ValidationFailure? Validate(ChargeRequested charge) => ChargeRequestValidator.Validate(charge, Now).FirstOrDefault();
+    private static ValidationFailure? Validate(ChargeRequested charge) => ChargeRequestValidator.Validate(charge, Now) is [var first, ..] ? first : null;
 
     private static ChargeRequested WithCard(Func<CardDetails, CardDetails> change)
     {
@@ -131,7 +131,7 @@ public sealed class ChargeRequestValidatorTests
     {
         // 30 Nov 2026 18:00 UTC is already 1 Dec 2026 in Jakarta: a card expiring 2611 is no longer valid there.
         var lateNovemberUtc = new DateTimeOffset(2026, 11, 30, 18, 0, 0, TimeSpan.Zero);
-        Assert.Equal("Card.Expiry", ChargeRequestValidator.Validate(WithCard(c => c with { Expiry = "2611" }), lateNovemberUtc).FirstOrDefault()?.Field);
+        Assert.Equal("Card.Expiry", (ChargeRequestValidator.Validate(WithCard(c => c with { Expiry = "2611" }), lateNovemberUtc) is [var first, ..] ? first.Field : null));
         Assert.Empty(ChargeRequestValidator.Validate(WithCard(c => c with { Expiry = "2611" }), lateNovemberUtc.AddHours(-2)));
     }
 

@@ -73,7 +73,7 @@ public sealed class FinalStateTests
         await harness.Settle();
 
         var payment = await harness.WaitFor(charge.PaymentId, m => m.Succeeded);
-        Assert.Equal(2, payment.Transitions.Count(t => t.Detail?.StartsWith("late report") == true && !t.Contradiction));
+        Assert.Equal(2, payment.Transitions.Count(t => t.Detail?.StartsWith("late report", StringComparison.Ordinal) == true && !t.Contradiction));
         Assert.Single(await harness.Published<PaymentCompleted>(c => c.PaymentId == charge.PaymentId));
     }
 }

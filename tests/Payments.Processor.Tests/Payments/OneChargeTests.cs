@@ -24,7 +24,7 @@ public sealed class OneChargeTests
         Assert.Equal(1, harness.Gateway.Charges);
         var payment = await harness.WaitFor(charge.PaymentId, m => m.Processing);
         Assert.Equal(charge.Amount, payment.Amount);
-        Assert.Equal(2, payment.Transitions.Count(t => t.Detail?.StartsWith("duplicate ChargeRequested") == true));
+        Assert.Equal(2, payment.Transitions.Count(t => t.Detail?.StartsWith("duplicate ChargeRequested", StringComparison.Ordinal) == true));
     }
 
     [Fact]

@@ -110,6 +110,7 @@ public class EmbeddedProcessor : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         Http?.Dispose();
         if (_app is not null)
         {

@@ -5,7 +5,7 @@ namespace Payments.Processor.Tests.Observability.Support;
 public static class Eventually
 {
     /// <summary>Waits until <paramref name="items"/> yields exactly one item, then returns it.</summary>
-    public static async Task<T> Single<T>(Func<IEnumerable<T>> items, TimeSpan timeout)
+    public static async Task<T> OnlyOne<T>(Func<IEnumerable<T>> items, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         List<T> found;

@@ -12,7 +12,7 @@ namespace Payments.Processor.Hosting;
 /// never the original: the body, the headers and the exception text are scrubbed of card data first
 /// (<see cref="CardDataScrubber"/>). This replaces MassTransit's move transports, which copy the original bytes.
 /// </summary>
-public static class ScrubbedErrorQueue
+public static class ScrubbedErrorQueues
 {
     public const string ErrorSuffix = "_error";
     public const string SkippedSuffix = "_skipped";
@@ -89,7 +89,7 @@ public sealed partial class ScrubbedErrorTransportFilter(UnprocessableCharges? c
         var notes = new Dictionary<string, string>();
         if (charges is not null)
             notes[OutcomeHeader] = await charges.End(context, context.Exception);
-        var kept = await ScrubbedErrorQueue.Keep(context, ScrubbedErrorQueue.ErrorSuffix, context.Exception, notes);
+        var kept = await ScrubbedErrorQueues.Keep(context, ScrubbedErrorQueues.ErrorSuffix, context.Exception, notes);
         LogFaulted(logger, context.InputAddress, kept, CardDataScrubber.Describe(context.Exception));
         await next.Send(context);
     }
@@ -106,7 +106,7 @@ public sealed partial class ScrubbedDeadLetterFilter(ILogger<ScrubbedDeadLetterF
 {
     public async Task Send(ReceiveContext context, IPipe<ReceiveContext> next)
     {
-        var kept = await ScrubbedErrorQueue.Keep(context, ScrubbedErrorQueue.SkippedSuffix, exception: null);
+        var kept = await ScrubbedErrorQueues.Keep(context, ScrubbedErrorQueues.SkippedSuffix, exception: null);
         LogSkipped(logger, context.InputAddress, kept);
         await next.Send(context);
     }
