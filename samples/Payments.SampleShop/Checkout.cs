@@ -44,8 +44,14 @@ public sealed class Checkout(IBus bus, ShopOrders orders, IConfiguration configu
         GoodsName = "Premium Subscription",
         Customer = new Customer
         {
-            Name = "John Doe", Email = "john@example.com", Phone = "08123456789", Address = "Jl. Sudirman No. 1",
-            City = "Jakarta", State = "DKI Jakarta", PostalCode = "10210", Country = "ID",
+            Name = "John Doe",
+            Email = "john@example.com",
+            Phone = "08123456789",
+            Address = "Jl. Sudirman No. 1",
+            City = "Jakarta",
+            State = "DKI Jakarta",
+            PostalCode = "10210",
+            Country = "ID",
         },
         Card = new CardDetails
         {

@@ -1,15 +1,15 @@
+using Payments.Contracts;
 using Payments.Gateways;
 using Payments.Gateways.Finpay;
 using Payments.Gateways.Singapay;
-using Payments.Contracts;
 using Payments.Processor.Api;
 using Payments.Processor.Auth;
 using Payments.Processor.Health;
-using Payments.Processor.Observability;
-using Payments.Processor.Persistence;
 using Payments.Processor.Hosting;
-using Payments.Processor.Payments;
+using Payments.Processor.Observability;
 using Payments.Processor.OpenApi;
+using Payments.Processor.Payments;
+using Payments.Processor.Persistence;
 using Payments.Processor.Webhooks;
 
 namespace Payments.Processor;

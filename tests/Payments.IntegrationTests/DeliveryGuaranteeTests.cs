@@ -37,8 +37,12 @@ public sealed class DeliveryGuaranteeTests(DurableEnvironment environment) : ICl
         // The same message (same MessageId) twice: the inbox remembers it, so only one late report is recorded.
         var report = new GatewayStatusReported
         {
-            PaymentId = charge.PaymentId, Gateway = "Singapay", Source = TransitionCauses.Callback,
-            Status = GatewayPaymentStatus.Failed, ResponseCode = "SP001", ReportedAt = DateTimeOffset.UtcNow,
+            PaymentId = charge.PaymentId,
+            Gateway = "Singapay",
+            Source = TransitionCauses.Callback,
+            Status = GatewayPaymentStatus.Failed,
+            ResponseCode = "SP001",
+            ReportedAt = DateTimeOffset.UtcNow,
         };
         var messageId = NewId.NextGuid();
         await environment.Merchant.Bus.Publish(report, c => c.MessageId = messageId, TestContext.Current.CancellationToken);
@@ -61,8 +65,12 @@ public sealed class DeliveryGuaranteeTests(DurableEnvironment environment) : ICl
 
         GatewayStatusReported Report(string source) => new()
         {
-            PaymentId = charge.PaymentId, Gateway = "Singapay", Source = source, Status = GatewayPaymentStatus.Succeeded,
-            AuthorizationCode = "654321", ReportedAt = DateTimeOffset.UtcNow,
+            PaymentId = charge.PaymentId,
+            Gateway = "Singapay",
+            Source = source,
+            Status = GatewayPaymentStatus.Succeeded,
+            AuthorizationCode = "654321",
+            ReportedAt = DateTimeOffset.UtcNow,
         };
         await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
             environment.Merchant.Bus.Publish(Report(i % 2 == 0 ? TransitionCauses.Callback : TransitionCauses.Poll), TestContext.Current.CancellationToken)));

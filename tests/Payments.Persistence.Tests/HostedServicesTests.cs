@@ -14,7 +14,7 @@ namespace Payments.Persistence.Tests;
 [Trait("Category", "PostgreSQL")]
 public sealed class HostedServicesTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {
-    IHost _host = null!;
+    private IHost _host = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -91,7 +91,7 @@ public sealed class HostedServicesTests(PostgresDatabase database) : IClassFixtu
         }, "the cleanup removed the delivered inbox row");
     }
 
-    async Task<bool> IsEmpty<T>()
+    private async Task<bool> IsEmpty<T>()
         where T : class
     {
         await using var scope = _host.Services.CreateAsyncScope();

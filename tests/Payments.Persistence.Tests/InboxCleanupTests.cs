@@ -11,7 +11,7 @@ namespace Payments.Persistence.Tests;
 [Trait("Category", "PostgreSQL")]
 public sealed class InboxCleanupTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {
-    OutboxTestHost _host = null!;
+    private OutboxTestHost _host = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -62,7 +62,7 @@ public sealed class InboxCleanupTests(PostgresDatabase database) : IClassFixture
             "the redelivered increment was applied again");
     }
 
-    async Task<Guid> AddInboxState(DateTime? delivered)
+    private async Task<Guid> AddInboxState(DateTime? delivered)
     {
         var messageId = NewId.NextGuid();
         await _host.Query(async db =>

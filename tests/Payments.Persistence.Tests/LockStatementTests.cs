@@ -9,8 +9,8 @@ namespace Payments.Persistence.Tests;
 /// <summary>The SQL the outbox runs beside EF, rendered from the model for each provider; no database needed.</summary>
 public sealed class LockStatementTests
 {
-    const string UnusedPostgres = "Host=127.0.0.1;Port=1;Username=unused;Database=unused";
-    const string UnusedSqlServer = "Server=tcp:127.0.0.1,1;Database=payments;User ID=payments;Password=unused;Encrypt=False";
+    private const string UnusedPostgres = "Host=127.0.0.1;Port=1;Username=unused;Database=unused";
+    private const string UnusedSqlServer = "Server=tcp:127.0.0.1,1;Database=payments;User ID=payments;Password=unused;Encrypt=False";
 
     [Fact]
     public void PostgreSQL_statements_lock_rows_and_skip_rows_locked_by_other_relays()
@@ -74,7 +74,7 @@ public sealed class LockStatementTests
         Assert.Contains("CONSTRAINT [PK_OutboxState] PRIMARY KEY ([OutboxId])", script);
     }
 
-    sealed class OutboxOnlyContext(DbContextOptions<OutboxOnlyContext> options, bool renamed = false) : DbContext(options)
+    private sealed class OutboxOnlyContext(DbContextOptions<OutboxOnlyContext> options, bool renamed = false) : DbContext(options)
     {
         public static OutboxOnlyContext Postgres(bool renamed = false)
         {
@@ -109,7 +109,7 @@ public sealed class LockStatementTests
     }
 
 
-    sealed class RenamedModelCacheKey : Microsoft.EntityFrameworkCore.Infrastructure.IModelCacheKeyFactory
+    private sealed class RenamedModelCacheKey : Microsoft.EntityFrameworkCore.Infrastructure.IModelCacheKeyFactory
     {
         public object Create(DbContext context, bool designTime)
         {

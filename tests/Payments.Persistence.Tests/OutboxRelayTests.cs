@@ -11,7 +11,7 @@ namespace Payments.Persistence.Tests;
 [Trait("Category", "PostgreSQL")]
 public sealed class OutboxRelayTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {
-    OutboxTestHost _host = null!;
+    private OutboxTestHost _host = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -183,12 +183,12 @@ public sealed class OutboxRelayTests(PostgresDatabase database) : IClassFixture<
         Assert.Equal(0, await _host.Query(db => db.Set<OutboxMessage>().CountAsync()));
     }
 
-    BusOutboxDeliveryService<TestDbContext> CreateRelay()
+    private BusOutboxDeliveryService<TestDbContext> CreateRelay()
     {
         return ActivatorUtilities.CreateInstance<BusOutboxDeliveryService<TestDbContext>>(_host.Services);
     }
 
-    async Task<List<Guid>> PublishThroughBusOutbox(int scopes, int messagesPerScope)
+    private async Task<List<Guid>> PublishThroughBusOutbox(int scopes, int messagesPerScope)
     {
         var ids = new List<Guid>();
         for (var scopeIndex = 0; scopeIndex < scopes; scopeIndex++)

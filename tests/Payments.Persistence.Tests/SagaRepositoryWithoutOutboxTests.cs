@@ -10,7 +10,7 @@ namespace Payments.Persistence.Tests;
 [Trait("Category", "PostgreSQL")]
 public sealed class SagaRepositoryWithoutOutboxTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {
-    OutboxTestHost _host = null!;
+    private OutboxTestHost _host = null!;
 
     public async ValueTask InitializeAsync()
     {

@@ -14,8 +14,8 @@ namespace Payments.Benchmarks.Chaos;
 /// </summary>
 public static class ChaosRun
 {
-    const string MerchantKey = "chaos-merchant-key";
-    static readonly TimeSpan SendPatience = TimeSpan.FromMinutes(3);
+    private const string MerchantKey = "chaos-merchant-key";
+    private static readonly TimeSpan SendPatience = TimeSpan.FromMinutes(3);
 
     public static async Task<int> RunAsync(ChaosOptions options)
     {

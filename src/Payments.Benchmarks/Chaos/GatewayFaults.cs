@@ -10,8 +10,8 @@ namespace Payments.Benchmarks.Chaos;
 /// </summary>
 public sealed class GatewayFaults
 {
-    const string FaultHeader = "X-Sandbox-Fault";
-    const string CallbackHeader = "X-Sandbox-Callback";
+    private const string FaultHeader = "X-Sandbox-Fault";
+    private const string CallbackHeader = "X-Sandbox-Callback";
 
     private volatile bool _windowOpen;
     private long _injected5xx;

@@ -12,8 +12,8 @@ public static class Ceilings
 {
     public const int MessageBytes = 600;
     public const int DatabaseClients = 32;
-    const int BrokerChannels = 4;
-    const int PublishesInFlightPerChannel = 128;
+    private const int BrokerChannels = 4;
+    private const int PublishesInFlightPerChannel = 128;
 
     /// <summary>Persistent 600-byte messages to a durable queue, each awaited until the broker confirms it; messages/s.</summary>
     public static async Task<double> BrokerAsync(TestServices services, TimeSpan duration)

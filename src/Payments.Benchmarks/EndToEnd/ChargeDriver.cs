@@ -17,7 +17,7 @@ public sealed class ChargeDriver : IAsyncDisposable
     public const string ThreeDsCard = "4000000000003220";
     /// <summary>Distinctive enough to find in a database dump or a broker's files next to the word "cvv".</summary>
     public const string Cvv = "987";
-    const int Senders = 8;
+    private const int Senders = 8;
 
     private readonly ServiceProvider _provider;
     private readonly IBusControl _bus;
@@ -72,8 +72,14 @@ public sealed class ChargeDriver : IAsyncDisposable
             GoodsName = "Benchmark plan",
             Customer = new Customer
             {
-                Name = "Budi Santoso", Email = "budi@example.com", Phone = "08123456789", Address = "Jl. Sudirman 1",
-                City = "Jakarta", State = "DKI Jakarta", PostalCode = "10210", Country = "ID",
+                Name = "Budi Santoso",
+                Email = "budi@example.com",
+                Phone = "08123456789",
+                Address = "Jl. Sudirman 1",
+                City = "Jakarta",
+                State = "DKI Jakarta",
+                PostalCode = "10210",
+                Country = "ID",
             },
             Card = new CardDetails { Number = card, Expiry = expiry, Cvv = ChargeDriver.Cvv, HolderName = "Budi Santoso", HolderEmail = "budi@example.com" },
         };

@@ -6,8 +6,8 @@ namespace Payments.Benchmarks.OutboxRelay;
 /// <summary>Counts deliveries per message id, so duplicates show up.</summary>
 public sealed class DeliveryCounter
 {
-    readonly ConcurrentDictionary<Guid, int> _deliveries = new();
-    int _total;
+    private readonly ConcurrentDictionary<Guid, int> _deliveries = new();
+    private int _total;
 
     public int Total => Volatile.Read(ref _total);
 

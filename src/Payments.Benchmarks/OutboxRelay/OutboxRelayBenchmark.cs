@@ -16,8 +16,8 @@ namespace Payments.Benchmarks.OutboxRelay;
 /// </summary>
 public static class OutboxRelayBenchmark
 {
-    const int FillWorkers = 4;
-    const int ScopesPerFillWorkerScope = 250;
+    private const int FillWorkers = 4;
+    private const int ScopesPerFillWorkerScope = 250;
 
     public static async Task<int> RunAsync(OutboxRelayOptions options)
     {
@@ -50,7 +50,7 @@ public static class OutboxRelayBenchmark
         }
     }
 
-    static async Task<int> Measure(OutboxRelayOptions options, ServiceProvider provider)
+    private static async Task<int> Measure(OutboxRelayOptions options, ServiceProvider provider)
     {
         var transport = options.RabbitMq is { } rabbitMq ? $"RabbitMQ {rabbitMq}" : "in-memory transport";
         Console.WriteLine($"outbox-relay: {options.Messages} messages, {options.MessagesPerScope} per scope, {options.Relays} relay(s), "
@@ -85,7 +85,7 @@ public static class OutboxRelayBenchmark
         return ok ? 0 : 1;
     }
 
-    static async Task<int> DrainAsync(BusOutboxDeliveryService<BenchmarkDbContext> relay)
+    private static async Task<int> DrainAsync(BusOutboxDeliveryService<BenchmarkDbContext> relay)
     {
         var delivered = 0;
         int batch;
@@ -94,7 +94,7 @@ public static class OutboxRelayBenchmark
         return delivered;
     }
 
-    static async Task Fill(IServiceProvider provider, OutboxRelayOptions options)
+    private static async Task Fill(IServiceProvider provider, OutboxRelayOptions options)
     {
         var scopes = (options.Messages + options.MessagesPerScope - 1) / options.MessagesPerScope;
         var chunks = Enumerable.Range(0, scopes).Chunk(ScopesPerFillWorkerScope);
@@ -118,7 +118,7 @@ public static class OutboxRelayBenchmark
         });
     }
 
-    static async Task<(bool Complete, TimeSpan Lag)> WaitForConsumers(DeliveryCounter counter, int expected, TimeSpan timeout)
+    private static async Task<(bool Complete, TimeSpan Lag)> WaitForConsumers(DeliveryCounter counter, int expected, TimeSpan timeout)
     {
         var lag = Stopwatch.StartNew();
         while (counter.Distinct < expected && lag.Elapsed < timeout)
@@ -130,13 +130,13 @@ public static class OutboxRelayBenchmark
         return (counter.Distinct >= expected, elapsed);
     }
 
-    static async Task<int> Count(IServiceProvider provider)
+    private static async Task<int> Count(IServiceProvider provider)
     {
         await using var scope = provider.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<BenchmarkDbContext>().Set<OutboxMessage>().CountAsync();
     }
 
-    static ServiceProvider BuildServices(OutboxRelayOptions options, string connectionString)
+    private static ServiceProvider BuildServices(OutboxRelayOptions options, string connectionString)
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
@@ -178,7 +178,7 @@ public static class OutboxRelayBenchmark
         return services.BuildServiceProvider();
     }
 
-    static async Task ExecuteOnServer(string connectionString, string sql)
+    private static async Task ExecuteOnServer(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();

@@ -36,7 +36,7 @@ public sealed record OutboxRelayOptions(
             IntOption(values, "messages-per-scope", 1));
     }
 
-    static int IntOption(Dictionary<string, string> values, string name, int defaultValue)
+    private static int IntOption(Dictionary<string, string> values, string name, int defaultValue)
     {
         if (!values.TryGetValue(name, out var text))
             return defaultValue;

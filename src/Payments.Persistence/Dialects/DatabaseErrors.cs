@@ -9,11 +9,11 @@ namespace Payments.Persistence.Dialects;
 /// </summary>
 public static class DatabaseErrors
 {
-    const string PostgresUniqueViolation = "23505";
-    const string PostgresSerializationFailure = "40001";
-    const string PostgresDeadlockDetected = "40P01";
-    static readonly int[] SqlServerUniqueViolations = [2601, 2627];
-    const int SqlServerDeadlockVictim = 1205;
+    private const string PostgresUniqueViolation = "23505";
+    private const string PostgresSerializationFailure = "40001";
+    private const string PostgresDeadlockDetected = "40P01";
+    private static readonly int[] SqlServerUniqueViolations = [2601, 2627];
+    private const int SqlServerDeadlockVictim = 1205;
 
     public static bool IsUniqueKeyViolation(Exception exception)
     {
@@ -29,7 +29,7 @@ public static class DatabaseErrors
                 || SqlServerErrorNumber(db) == SqlServerDeadlockVictim);
     }
 
-    static DbException? FindDbException(Exception? exception)
+    private static DbException? FindDbException(Exception? exception)
     {
         for (; exception != null; exception = exception.InnerException)
         {
@@ -40,7 +40,7 @@ public static class DatabaseErrors
         return null;
     }
 
-    static int SqlServerErrorNumber(DbException exception)
+    private static int SqlServerErrorNumber(DbException exception)
     {
         if (exception.GetType().FullName != "Microsoft.Data.SqlClient.SqlException")
             return 0;

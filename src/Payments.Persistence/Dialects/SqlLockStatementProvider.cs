@@ -14,7 +14,7 @@ namespace Payments.Persistence.Dialects;
 /// </summary>
 public abstract class SqlLockStatementProvider : ILockStatementProvider
 {
-    readonly ConditionalWeakTable<IModel, ConcurrentDictionary<string, string>> _statements = new();
+    private readonly ConditionalWeakTable<IModel, ConcurrentDictionary<string, string>> _statements = new();
 
     public string GetRowLockStatement<T>(DbContext context, params string[] keyProperties)
         where T : class
@@ -61,12 +61,12 @@ public abstract class SqlLockStatementProvider : ILockStatementProvider
     /// </summary>
     protected abstract string FormatClaim(string table, string condition, string orderBy, string limit);
 
-    string Cached(DbContext context, string key, Func<string> create)
+    private string Cached(DbContext context, string key, Func<string> create)
     {
         return _statements.GetOrCreateValue(context.Model).GetOrAdd(key, _ => create());
     }
 
-    static MappedTable TableOf<T>(DbContext context)
+    private static MappedTable TableOf<T>(DbContext context)
     {
         var entityType = context.Model.FindEntityType(typeof(T))
             ?? throw new InvalidOperationException($"{typeof(T).Name} is not part of {context.GetType().Name}'s model. "
@@ -80,7 +80,7 @@ public abstract class SqlLockStatementProvider : ILockStatementProvider
     }
 
 
-    readonly record struct MappedTable(string Name, IEntityType EntityType, StoreObjectIdentifier StoreObject, ISqlGenerationHelper Sql)
+    private readonly record struct MappedTable(string Name, IEntityType EntityType, StoreObjectIdentifier StoreObject, ISqlGenerationHelper Sql)
     {
         public string Column(string propertyName)
         {

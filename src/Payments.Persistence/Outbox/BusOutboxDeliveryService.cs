@@ -24,14 +24,14 @@ namespace Payments.Persistence.Outbox;
 public class BusOutboxDeliveryService<TDbContext> : BackgroundService
     where TDbContext : DbContext
 {
-    readonly IBusControl _bus;
-    readonly OutboxDeliveryServiceOptions _delivery;
-    readonly ILogger _logger;
-    readonly IBusOutboxNotification _notification;
-    readonly EntityFrameworkOutboxOptions<TDbContext> _options;
-    readonly IServiceScopeFactory _scopeFactory;
-    readonly TimeProvider _timeProvider;
-    readonly System.Diagnostics.Metrics.Histogram<double> _lag;
+    private readonly IBusControl _bus;
+    private readonly OutboxDeliveryServiceOptions _delivery;
+    private readonly ILogger _logger;
+    private readonly IBusOutboxNotification _notification;
+    private readonly EntityFrameworkOutboxOptions<TDbContext> _options;
+    private readonly IServiceScopeFactory _scopeFactory;
+    private readonly TimeProvider _timeProvider;
+    private readonly System.Diagnostics.Metrics.Histogram<double> _lag;
 
     /// <summary>Meter "Payments", histogram of seconds from a message's write to the outbox to its send by the relay.</summary>
     public const string LagInstrumentName = "payments.outbox.lag";
@@ -90,7 +90,7 @@ public class BusOutboxDeliveryService<TDbContext> : BackgroundService
     /// Runs one claim-send-delete step in its own scope and transaction. Database work gets the query timeout
     /// (second token); sends get their own per-message timeout under the caller's token (third).
     /// </summary>
-    async Task<int> InScope(Func<TDbContext, CancellationToken, CancellationToken, Task<int>> deliver, CancellationToken cancellationToken)
+    private async Task<int> InScope(Func<TDbContext, CancellationToken, CancellationToken, Task<int>> deliver, CancellationToken cancellationToken)
     {
         await using var scope = _scopeFactory.CreateAsyncScope();
         var dbContext = scope.ServiceProvider.GetRequiredService<TDbContext>();
@@ -118,7 +118,7 @@ public class BusOutboxDeliveryService<TDbContext> : BackgroundService
         }).ConfigureAwait(false);
     }
 
-    async Task<int> DeliverOutboxScopes(TDbContext dbContext, CancellationToken queryToken, CancellationToken cancellationToken)
+    private async Task<int> DeliverOutboxScopes(TDbContext dbContext, CancellationToken queryToken, CancellationToken cancellationToken)
     {
         var statements = LockStatementProviders.For(dbContext, _options.LockStatementProvider);
 
@@ -158,7 +158,7 @@ public class BusOutboxDeliveryService<TDbContext> : BackgroundService
         return handled.Count;
     }
 
-    async Task<int> DeliverUndeliveredInboxMessages(TDbContext dbContext, CancellationToken queryToken,
+    private async Task<int> DeliverUndeliveredInboxMessages(TDbContext dbContext, CancellationToken queryToken,
         CancellationToken cancellationToken)
     {
         var statements = LockStatementProviders.For(dbContext, _options.LockStatementProvider);
@@ -222,7 +222,7 @@ public class BusOutboxDeliveryService<TDbContext> : BackgroundService
     /// Sends each group's messages in sequence order, the groups concurrently. A group stops at its first
     /// failure so nothing overtakes an undelivered message. Returns the sequence numbers that were handled.
     /// </summary>
-    async Task<List<long>> SendInOrder<TKey>(IEnumerable<IGrouping<TKey, OutboxMessage>> groups, CancellationToken cancellationToken)
+    private async Task<List<long>> SendInOrder<TKey>(IEnumerable<IGrouping<TKey, OutboxMessage>> groups, CancellationToken cancellationToken)
     {
         var handled = new ConcurrentBag<long>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.DeliveryConcurrency, CancellationToken = cancellationToken };
@@ -241,7 +241,7 @@ public class BusOutboxDeliveryService<TDbContext> : BackgroundService
         return handled.ToList();
     }
 
-    async Task<bool> TrySend(OutboxMessage message, CancellationToken cancellationToken)
+    private async Task<bool> TrySend(OutboxMessage message, CancellationToken cancellationToken)
     {
         message.Deserialize(SystemTextJsonMessageSerializer.Instance);
 
@@ -276,7 +276,7 @@ public class BusOutboxDeliveryService<TDbContext> : BackgroundService
         }
     }
 
-    async Task DelayAfterFault(CancellationToken stoppingToken)
+    private async Task DelayAfterFault(CancellationToken stoppingToken)
     {
         try
         {

@@ -17,10 +17,10 @@ public class DbContextOutboxConsumeContext<TDbContext, TMessage> :
     where TDbContext : DbContext
     where TMessage : class
 {
-    readonly TDbContext _dbContext;
-    readonly InboxState _inboxState;
-    readonly TimeProvider _timeProvider;
-    readonly IDbContextTransaction _transaction;
+    private readonly TDbContext _dbContext;
+    private readonly InboxState _inboxState;
+    private readonly TimeProvider _timeProvider;
+    private readonly IDbContextTransaction _transaction;
 
     public DbContextOutboxConsumeContext(ConsumeContext<TMessage> context, OutboxConsumeOptions options, IServiceProvider provider,
         TDbContext dbContext, IDbContextTransaction transaction, InboxState inboxState, TimeProvider timeProvider)
@@ -46,7 +46,7 @@ public class DbContextOutboxConsumeContext<TDbContext, TMessage> :
 
     public Guid TransactionId => _transaction.TransactionId;
 
-    DateTime Now => _timeProvider.GetUtcNow().UtcDateTime;
+    private DateTime Now => _timeProvider.GetUtcNow().UtcDateTime;
 
     public override async Task SetConsumed()
     {

@@ -14,10 +14,10 @@ public class EntityFrameworkOutboxConfigurator<TDbContext> :
     IEntityFrameworkBusOutboxConfigurator
     where TDbContext : DbContext
 {
-    readonly IServiceCollection _services;
-    bool _busOutbox;
-    bool _cleanupDisabled;
-    bool _deliveryDisabled;
+    private readonly IServiceCollection _services;
+    private bool _busOutbox;
+    private bool _cleanupDisabled;
+    private bool _deliveryDisabled;
 
     public EntityFrameworkOutboxConfigurator(IServiceCollection services)
     {

@@ -20,12 +20,12 @@ namespace Payments.Persistence.Outbox;
 public class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxContextFactory<TDbContext>
     where TDbContext : DbContext
 {
-    const int InboxInsertRaceLimit = 5;
+    private const int InboxInsertRaceLimit = 5;
 
-    readonly TDbContext _dbContext;
-    readonly EntityFrameworkOutboxOptions<TDbContext> _options;
-    readonly IServiceProvider _provider;
-    readonly TimeProvider _timeProvider;
+    private readonly TDbContext _dbContext;
+    private readonly EntityFrameworkOutboxOptions<TDbContext> _options;
+    private readonly IServiceProvider _provider;
+    private readonly TimeProvider _timeProvider;
 
     public EntityFrameworkOutboxContextFactory(TDbContext dbContext, IServiceProvider provider,
         IOptions<EntityFrameworkOutboxOptions<TDbContext>> options, TimeProvider timeProvider)
@@ -60,7 +60,7 @@ public class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxContextFac
         scope.Add("provider", "entityFrameworkCore");
     }
 
-    async Task<bool> RunPass<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next,
+    private async Task<bool> RunPass<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next,
         Guid messageId, string lockStatement, PassState pass)
         where T : class
     {
@@ -118,7 +118,7 @@ public class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxContextFac
         }
     }
 
-    async Task<InboxState?> InsertInboxState(ConsumeContext context, Guid messageId, Guid consumerId, CancellationToken cancellationToken)
+    private async Task<InboxState?> InsertInboxState(ConsumeContext context, Guid messageId, Guid consumerId, CancellationToken cancellationToken)
     {
         var inboxState = new InboxState
         {
@@ -142,7 +142,7 @@ public class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxContextFac
         }
     }
 
-    static async Task RollBack(IDbContextTransaction transaction)
+    private static async Task RollBack(IDbContextTransaction transaction)
     {
         try
         {
@@ -155,7 +155,7 @@ public class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxContextFac
     }
 
 
-    sealed class PassState
+    private sealed class PassState
     {
         public bool ReceiveCounted { get; set; }
         public int InboxInsertRaces { get; set; }

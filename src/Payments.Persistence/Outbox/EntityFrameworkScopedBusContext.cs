@@ -22,18 +22,18 @@ public class EntityFrameworkScopedBusContext<TBus, TDbContext> :
     where TBus : class, IBus
     where TDbContext : DbContext
 {
-    readonly TBus _bus;
-    readonly IClientFactory _clientFactory;
-    readonly TDbContext _dbContext;
-    readonly IBusOutboxNotification _notification;
-    readonly IServiceProvider _provider;
-    readonly TimeProvider _timeProvider;
-    readonly Lock _outboxLock = new();
-    Guid _outboxId = NewId.NextGuid();
-    EntityEntry<OutboxState>? _outboxState;
-    IPublishEndpoint? _publishEndpoint;
-    IScopedClientFactory? _scopedClientFactory;
-    ISendEndpointProvider? _sendEndpointProvider;
+    private readonly TBus _bus;
+    private readonly IClientFactory _clientFactory;
+    private readonly TDbContext _dbContext;
+    private readonly IBusOutboxNotification _notification;
+    private readonly IServiceProvider _provider;
+    private readonly TimeProvider _timeProvider;
+    private readonly Lock _outboxLock = new();
+    private Guid _outboxId = NewId.NextGuid();
+    private EntityEntry<OutboxState>? _outboxState;
+    private IPublishEndpoint? _publishEndpoint;
+    private IScopedClientFactory? _scopedClientFactory;
+    private ISendEndpointProvider? _sendEndpointProvider;
 
     public EntityFrameworkScopedBusContext(TBus bus, TDbContext dbContext, IBusOutboxNotification notification, IClientFactory clientFactory,
         IServiceProvider provider, TimeProvider timeProvider)
@@ -95,7 +95,7 @@ public class EntityFrameworkScopedBusContext<TBus, TDbContext> :
         GC.SuppressFinalize(this);
     }
 
-    bool IsClosed()
+    private bool IsClosed()
     {
         return _outboxState?.State is EntityState.Unchanged or EntityState.Detached;
     }

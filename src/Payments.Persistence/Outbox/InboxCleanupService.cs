@@ -15,10 +15,10 @@ namespace Payments.Persistence.Outbox;
 public class InboxCleanupService<TDbContext> : BackgroundService
     where TDbContext : DbContext
 {
-    readonly ILogger _logger;
-    readonly InboxCleanupServiceOptions _options;
-    readonly IServiceScopeFactory _scopeFactory;
-    readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly InboxCleanupServiceOptions _options;
+    private readonly IServiceScopeFactory _scopeFactory;
+    private readonly TimeProvider _timeProvider;
 
     public InboxCleanupService(IServiceScopeFactory scopeFactory, IOptions<InboxCleanupServiceOptions> options, TimeProvider timeProvider,
         ILogger<InboxCleanupService<TDbContext>> logger)

@@ -11,10 +11,10 @@ namespace Payments.Persistence.Outbox;
 /// </summary>
 public class OutboxMessage : OutboxMessageContext
 {
-    static readonly IReadOnlyDictionary<string, object> NoProperties = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+    private static readonly IReadOnlyDictionary<string, object> NoProperties = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
 
-    Headers? _headers;
-    IReadOnlyDictionary<string, object>? _properties;
+    private Headers? _headers;
+    private IReadOnlyDictionary<string, object>? _properties;
 
     /// <summary>Insert order; delivery follows it within an inbox message or outbox scope.</summary>
     public long SequenceNumber { get; set; }

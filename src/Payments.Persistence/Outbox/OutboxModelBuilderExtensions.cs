@@ -7,7 +7,7 @@ namespace Payments.Persistence;
 /// <summary>Maps the inbox and outbox tables; call from the DbContext's OnModelCreating.</summary>
 public static class OutboxModelBuilderExtensions
 {
-    const int AddressLength = 256;
+    private const int AddressLength = 256;
 
     /// <summary>InboxState, OutboxMessage and OutboxState in one call.</summary>
     public static ModelBuilder AddTransactionalOutboxEntities(this ModelBuilder modelBuilder)

@@ -11,8 +11,8 @@ namespace Payments.Persistence.Outbox;
 /// </summary>
 public sealed class StoredMessageSendPipe : IPipe<SendContext>
 {
-    readonly OutboxMessage _message;
-    readonly DateTime _now;
+    private readonly OutboxMessage _message;
+    private readonly DateTime _now;
 
     public StoredMessageSendPipe(OutboxMessage message, DateTime now)
     {
@@ -58,7 +58,7 @@ public sealed class StoredMessageSendPipe : IPipe<SendContext>
     }
 
 
-    sealed class StoredBodySerializer(ContentType contentType, string body) : IMessageSerializer
+    private sealed class StoredBodySerializer(ContentType contentType, string body) : IMessageSerializer
     {
         public ContentType ContentType { get; } = contentType;
 

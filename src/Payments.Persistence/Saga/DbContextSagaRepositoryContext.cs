@@ -20,11 +20,11 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> :
     where TSaga : class, ISaga
     where TMessage : class
 {
-    readonly ConsumeContext<TMessage> _consumeContext;
-    readonly DbContext _dbContext;
-    readonly ISagaConsumeContextFactory<DbContext, TSaga> _factory;
-    readonly SemaphoreSlim _inUse = new(1);
-    readonly EntityFrameworkSagaRepositoryOptions<TSaga> _options;
+    private readonly ConsumeContext<TMessage> _consumeContext;
+    private readonly DbContext _dbContext;
+    private readonly ISagaConsumeContextFactory<DbContext, TSaga> _factory;
+    private readonly SemaphoreSlim _inUse = new(1);
+    private readonly EntityFrameworkSagaRepositoryOptions<TSaga> _options;
 
     public DbContextSagaRepositoryContext(DbContext dbContext, ConsumeContext<TMessage> consumeContext,
         ISagaConsumeContextFactory<DbContext, TSaga> factory, EntityFrameworkSagaRepositoryOptions<TSaga> options)
@@ -123,7 +123,7 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> :
         return _factory.CreateSagaConsumeContext(_dbContext, consumeContext, instance, mode);
     }
 
-    async Task Write(SagaConsumeContext<TSaga> context, Action change)
+    private async Task Write(SagaConsumeContext<TSaga> context, Action change)
     {
         await _inUse.WaitAsync(context.CancellationToken).ConfigureAwait(false);
         try
@@ -159,8 +159,8 @@ public sealed class DbContextSagaRepositoryContext<TSaga> :
     LoadSagaRepositoryContext<TSaga>
     where TSaga : class, ISaga
 {
-    readonly DbContext _dbContext;
-    readonly EntityFrameworkSagaRepositoryOptions<TSaga> _options;
+    private readonly DbContext _dbContext;
+    private readonly EntityFrameworkSagaRepositoryOptions<TSaga> _options;
 
     public DbContextSagaRepositoryContext(DbContext dbContext, EntityFrameworkSagaRepositoryOptions<TSaga> options,
         CancellationToken cancellationToken)

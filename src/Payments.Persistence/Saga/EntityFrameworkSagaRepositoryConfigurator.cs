@@ -12,9 +12,9 @@ public class EntityFrameworkSagaRepositoryConfigurator<TSaga> :
     ISpecification
     where TSaga : class, ISaga
 {
-    ConcurrencyMode _concurrencyMode = ConcurrencyMode.Optimistic;
-    Action<IServiceCollection>? _registerDbContextFactory;
-    Func<IQueryable<TSaga>, IQueryable<TSaga>>? _queryCustomization;
+    private ConcurrencyMode _concurrencyMode = ConcurrencyMode.Optimistic;
+    private Action<IServiceCollection>? _registerDbContextFactory;
+    private Func<IQueryable<TSaga>, IQueryable<TSaga>>? _queryCustomization;
 
     public ConcurrencyMode ConcurrencyMode
     {

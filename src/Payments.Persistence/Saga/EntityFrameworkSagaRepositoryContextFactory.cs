@@ -17,11 +17,11 @@ public class EntityFrameworkSagaRepositoryContextFactory<TSaga> :
     ILoadSagaRepositoryContextFactory<TSaga>
     where TSaga : class, ISaga
 {
-    static readonly ConcurrentDictionary<IModel, bool> CheckedModels = new();
+    private static readonly ConcurrentDictionary<IModel, bool> CheckedModels = new();
 
-    readonly ISagaConsumeContextFactory<DbContext, TSaga> _consumeContextFactory;
-    readonly ISagaDbContextFactory<TSaga> _dbContextFactory;
-    readonly EntityFrameworkSagaRepositoryOptions<TSaga> _options;
+    private readonly ISagaConsumeContextFactory<DbContext, TSaga> _consumeContextFactory;
+    private readonly ISagaDbContextFactory<TSaga> _dbContextFactory;
+    private readonly EntityFrameworkSagaRepositoryOptions<TSaga> _options;
 
     public EntityFrameworkSagaRepositoryContextFactory(ISagaDbContextFactory<TSaga> dbContextFactory,
         ISagaConsumeContextFactory<DbContext, TSaga> consumeContextFactory, EntityFrameworkSagaRepositoryOptions<TSaga> options)
@@ -89,7 +89,7 @@ public class EntityFrameworkSagaRepositoryContextFactory<TSaga> :
         context.Add("concurrencyMode", "optimistic");
     }
 
-    async Task<T> ExecuteReadOnly<T>(Func<DbContextSagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken)
+    private async Task<T> ExecuteReadOnly<T>(Func<DbContextSagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken)
     {
         var dbContext = _dbContextFactory.Create();
         try
@@ -103,7 +103,7 @@ public class EntityFrameworkSagaRepositoryContextFactory<TSaga> :
     }
 
     /// <summary>Without a concurrency token, two messages for one saga would silently overwrite each other.</summary>
-    static void EnsureOptimisticConcurrency(DbContext dbContext)
+    private static void EnsureOptimisticConcurrency(DbContext dbContext)
     {
         var hasToken = CheckedModels.GetOrAdd(dbContext.Model, model =>
             model.FindEntityType(typeof(TSaga))?.GetProperties().Any(x => x.IsConcurrencyToken) ?? false);

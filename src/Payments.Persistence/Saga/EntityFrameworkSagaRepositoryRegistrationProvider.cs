@@ -6,7 +6,7 @@ namespace Payments.Persistence.Saga;
 /// <summary>Gives every saga registered without an explicit repository the EF repository.</summary>
 public class EntityFrameworkSagaRepositoryRegistrationProvider : ISagaRepositoryRegistrationProvider
 {
-    readonly Action<IEntityFrameworkSagaRepositoryConfigurator>? _configure;
+    private readonly Action<IEntityFrameworkSagaRepositoryConfigurator>? _configure;
 
     public EntityFrameworkSagaRepositoryRegistrationProvider(Action<IEntityFrameworkSagaRepositoryConfigurator>? configure)
     {

@@ -23,7 +23,7 @@ public sealed class ContainerSagaDbContextFactory<TDbContext, TSaga> : ISagaDbCo
     where TDbContext : DbContext
     where TSaga : class, ISaga
 {
-    readonly TDbContext _dbContext;
+    private readonly TDbContext _dbContext;
 
     public ContainerSagaDbContextFactory(TDbContext dbContext)
     {

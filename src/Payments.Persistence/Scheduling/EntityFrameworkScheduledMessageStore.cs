@@ -97,18 +97,18 @@ public sealed class EntityFrameworkScheduledMessageStore<TDbContext>(TDbContext 
         switch (dbContext.Database.ProviderName)
         {
             case PostgreSqlProvider:
-            {
-                (string table, string dueAt) = TableAndDueAtColumn();
-                string sql = $"SELECT * FROM {table} WHERE {dueAt} <= {{0}} ORDER BY {dueAt} LIMIT {{1}} FOR UPDATE SKIP LOCKED";
-                return Messages.FromSqlRaw(sql, now, maxCount);
-            }
+                {
+                    (string table, string dueAt) = TableAndDueAtColumn();
+                    string sql = $"SELECT * FROM {table} WHERE {dueAt} <= {{0}} ORDER BY {dueAt} LIMIT {{1}} FOR UPDATE SKIP LOCKED";
+                    return Messages.FromSqlRaw(sql, now, maxCount);
+                }
 
             case SqlServerProvider:
-            {
-                (string table, string dueAt) = TableAndDueAtColumn();
-                string sql = $"SELECT TOP ({{1}}) * FROM {table} WITH (UPDLOCK, READPAST, ROWLOCK) WHERE {dueAt} <= {{0}} ORDER BY {dueAt}";
-                return Messages.FromSqlRaw(sql, now, maxCount);
-            }
+                {
+                    (string table, string dueAt) = TableAndDueAtColumn();
+                    string sql = $"SELECT TOP ({{1}}) * FROM {table} WITH (UPDLOCK, READPAST, ROWLOCK) WHERE {dueAt} <= {{0}} ORDER BY {dueAt}";
+                    return Messages.FromSqlRaw(sql, now, maxCount);
+                }
 
             default:
                 // No row-skipping lock on other providers: safe with a single dispatcher only.

@@ -101,8 +101,13 @@ public static class OpsEndpoints
 
             var parsed = new PaymentListQuery
             {
-                MerchantReference = merchantReference, Status = status, From = from, To = to, StuckSince = stuckSince,
-                NeedsReconciliation = needsReconciliation, Limit = errors.ContainsKey("limit") ? DefaultLimit : limit,
+                MerchantReference = merchantReference,
+                Status = status,
+                From = from,
+                To = to,
+                StuckSince = stuckSince,
+                NeedsReconciliation = needsReconciliation,
+                Limit = errors.ContainsKey("limit") ? DefaultLimit : limit,
             };
             foreach (var error in errors)
                 parsed.Errors[error.Key] = error.Value;

@@ -1,6 +1,6 @@
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Payments.Persistence;
 using Payments.Persistence.Scheduling;
 using Payments.Persistence.SqlServer;

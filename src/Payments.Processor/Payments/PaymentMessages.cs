@@ -39,19 +39,19 @@ public record GatewayStatusReported
 
     public static GatewayStatusReported From(InquiryResult result, Guid paymentId, string gateway, string source,
         bool finalCheck, DateTimeOffset at) => new()
-    {
-        PaymentId = paymentId,
-        Gateway = gateway,
-        Source = source,
-        Status = result.Status,
-        GatewayTransactionId = result.GatewayTransactionId,
-        AuthorizationCode = result.AuthorizationCode,
-        CardMasked = result.CardMasked,
-        ResponseCode = result.ResponseCode,
-        ResponseMessage = result.ResponseMessage,
-        FinalCheck = finalCheck,
-        ReportedAt = at,
-    };
+        {
+            PaymentId = paymentId,
+            Gateway = gateway,
+            Source = source,
+            Status = result.Status,
+            GatewayTransactionId = result.GatewayTransactionId,
+            AuthorizationCode = result.AuthorizationCode,
+            CardMasked = result.CardMasked,
+            ResponseCode = result.ResponseCode,
+            ResponseMessage = result.ResponseMessage,
+            FinalCheck = finalCheck,
+            ReportedAt = at,
+        };
 }
 
 /// <summary>

@@ -1,6 +1,6 @@
 using MassTransit;
-using Payments.Contracts;
 using Microsoft.Extensions.Options;
+using Payments.Contracts;
 using Payments.Processor.Hosting;
 
 namespace Payments.Processor.Payments;

@@ -40,7 +40,7 @@ public sealed class ChargeIsNeverRetriedTests
         await using var clients = GatewayClients.Single("Finpay", primary: null, GatewayClients.Fast);
         var client = clients.Client("Finpay");
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseAddress, "pay"))
-            { Content = new StringContent("{\"order\":1}") };
+        { Content = new StringContent("{\"order\":1}") };
 
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => client.SendAsync(request.SetGatewayCallKind(GatewayCallKind.Charge), Ct));
 

@@ -12,7 +12,7 @@ public sealed class ConnectionFailureTests
     {
         await using var clients = GatewayClients.Single("Finpay", primary: null, GatewayClients.Fast);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(ClosedPort.Address(), "pay"))
-            { Content = new StringContent("{}") };
+        { Content = new StringContent("{}") };
 
         var failure = await Assert.ThrowsAsync<GatewayUnavailableException>(
             () => clients.Client("Finpay").SendAsync(request.SetGatewayCallKind(GatewayCallKind.Charge), Ct));

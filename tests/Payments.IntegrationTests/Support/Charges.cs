@@ -13,8 +13,14 @@ public static class Charges
         GoodsName = "Annual plan",
         Customer = new Customer
         {
-            Name = "Siti Rahma", Email = "siti@example.com", Phone = "08123456789", Address = "Jl. Thamrin 10",
-            City = "Jakarta", State = "DKI Jakarta", PostalCode = "10230", Country = "ID",
+            Name = "Siti Rahma",
+            Email = "siti@example.com",
+            Phone = "08123456789",
+            Address = "Jl. Thamrin 10",
+            City = "Jakarta",
+            State = "DKI Jakarta",
+            PostalCode = "10230",
+            Country = "ID",
         },
         Card = new CardDetails { Number = number, Expiry = "3012", Cvv = "321", HolderName = "Siti Rahma", HolderEmail = "siti@example.com" },
     };

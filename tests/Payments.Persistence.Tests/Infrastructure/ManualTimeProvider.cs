@@ -3,7 +3,7 @@ namespace Payments.Persistence.Tests.Infrastructure;
 /// <summary>A clock the test moves by hand; timers still run on real time.</summary>
 public sealed class ManualTimeProvider : TimeProvider
 {
-    DateTimeOffset _now;
+    private DateTimeOffset _now;
 
     public ManualTimeProvider(DateTimeOffset start)
     {

@@ -15,9 +15,9 @@ namespace Payments.Persistence.Tests.Infrastructure;
 /// </summary>
 public sealed class OutboxTestHost : IAsyncDisposable
 {
-    readonly ServiceProvider _provider;
+    private readonly ServiceProvider _provider;
 
-    OutboxTestHost(ServiceProvider provider)
+    private OutboxTestHost(ServiceProvider provider)
     {
         _provider = provider;
         Harness = provider.GetRequiredService<ITestHarness>();

@@ -12,8 +12,8 @@ public sealed class PostgresDatabase : IAsyncLifetime
 {
     public const string ConnectionStringVariable = "PAYMENTS_TEST_POSTGRES";
 
-    string? _connectionString;
-    string? _serverConnectionString;
+    private string? _connectionString;
+    private string? _serverConnectionString;
 
     public string Name { get; } = $"payments_test_{Guid.NewGuid():N}"[..40];
 

@@ -65,7 +65,7 @@ public sealed class DeliveryLogConsumer(DeliveryLog log) :
 
     public Task Consume(ConsumeContext<BusOutboxMessage> context) => Record(context);
 
-    Task Record<T>(ConsumeContext<T> context)
+    private Task Record<T>(ConsumeContext<T> context)
         where T : class
     {
         log.Record(context, context.Message);

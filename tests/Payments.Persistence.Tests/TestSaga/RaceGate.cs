@@ -6,9 +6,9 @@ namespace Payments.Persistence.Tests.TestSaga;
 /// </summary>
 public sealed class RaceGate
 {
-    TaskCompletionSource _allArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    int _arrivals;
-    int _parties;
+    private TaskCompletionSource _allArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _arrivals;
+    private int _parties;
 
     public int Arrivals => Volatile.Read(ref _arrivals);
 

@@ -70,14 +70,14 @@ public sealed class TestSagaStateMachine : MassTransitStateMachine<TestSagaState
 
     public Event<PublishUndeliverable> PublishUndeliverable { get; private set; } = null!;
 
-    static void RecordTransaction<T>(BehaviorContext<TestSagaState, T> context)
+    private static void RecordTransaction<T>(BehaviorContext<TestSagaState, T> context)
         where T : class
     {
         var dbContext = context.GetServiceOrCreateInstance<TestDbContext>();
         context.GetServiceOrCreateInstance<TransactionProbe>().Record(dbContext.Database.CurrentTransaction != null);
     }
 
-    static Task WaitForRace<T>(BehaviorContext<TestSagaState, T> context)
+    private static Task WaitForRace<T>(BehaviorContext<TestSagaState, T> context)
         where T : class
     {
         return context.GetServiceOrCreateInstance<RaceGate>().Arrive(context.CancellationToken);

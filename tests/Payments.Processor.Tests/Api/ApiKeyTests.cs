@@ -119,7 +119,10 @@ public sealed class ApiKeyTests(EmbeddedProcessor processor) : IClassFixture<Emb
         await processor.WaitForStatus(id, "Redirect");
         var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
         {
-            status = 200, success = true, @event = "card.payment.status", timestamp = "21 Nov 2026 10:00:00",
+            status = 200,
+            success = true,
+            @event = "card.payment.status",
+            timestamp = "21 Nov 2026 10:00:00",
             data = new { transaction_id = "99CALLBACK", reference_no = charge.MerchantReference, amount = 100000, status = "success", provider_auth_no = "123456" },
         }));
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Payments.Processor.Tests.Support;
 using Payments.Sandbox.Singapay;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Payments.Processor.Tests.Api;

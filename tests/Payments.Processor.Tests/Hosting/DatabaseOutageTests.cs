@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Payments.Gateways.Singapay;
-using Payments.Sandbox;
 using Payments.Processor.Tests.Support;
+using Payments.Sandbox;
 using Xunit;
 
 namespace Payments.Processor.Tests.Hosting;
@@ -73,7 +73,10 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     {
         var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
         {
-            status = 200, success = true, @event = "card.payment.status", timestamp = "21 Nov 2026 10:00:00",
+            status = 200,
+            success = true,
+            @event = "card.payment.status",
+            timestamp = "21 Nov 2026 10:00:00",
             data = new { transaction_id = "99OUTAGE", reference_no = "ORD-OUTAGE-1", amount = 100000, status = "success", provider_auth_no = "1" },
         }));
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -185,7 +185,10 @@ public sealed class ChargeStepTests
 
         await harness.Bus.Bus.Publish(new ResolvePayment
         {
-            PaymentId = charge.PaymentId, Outcome = outcome, Actor = "ops:alice", Reason = "checked in the Singapay dashboard",
+            PaymentId = charge.PaymentId,
+            Outcome = outcome,
+            Actor = "ops:alice",
+            Reason = "checked in the Singapay dashboard",
         }, TestContext.Current.CancellationToken);
 
         var payment = await harness.WaitFor(charge.PaymentId, m => outcome == PaymentStatuses.Succeeded ? m.Succeeded : m.Failed);
@@ -209,7 +212,10 @@ public sealed class ChargeStepTests
 
         await harness.Bus.Bus.Publish(new ResolvePayment
         {
-            PaymentId = charge.PaymentId, GatewayTransactionId = "99FOUND", Actor = "ops:bob", Reason = "found by amount and time",
+            PaymentId = charge.PaymentId,
+            GatewayTransactionId = "99FOUND",
+            Actor = "ops:bob",
+            Reason = "found by amount and time",
         }, TestContext.Current.CancellationToken);
 
         var payment = await harness.WaitFor(charge.PaymentId, m => m.Succeeded);

@@ -16,12 +16,22 @@ public static class Charges
         Description = "Monthly subscription fee",
         Customer = new Customer
         {
-            Name = "John Doe", Email = "john@example.com", Phone = "08123456789", Address = "Jl. Sudirman No. 1",
-            City = "Jakarta", State = "DKI Jakarta", PostalCode = "10210", Country = "ID",
+            Name = "John Doe",
+            Email = "john@example.com",
+            Phone = "08123456789",
+            Address = "Jl. Sudirman No. 1",
+            City = "Jakarta",
+            State = "DKI Jakarta",
+            PostalCode = "10210",
+            Country = "ID",
         },
         Card = new CardDetails
         {
-            Number = card, Expiry = "2912", Cvv = "123", HolderName = "John Doe", HolderEmail = "john@example.com",
+            Number = card,
+            Expiry = "2912",
+            Cvv = "123",
+            HolderName = "John Doe",
+            HolderEmail = "john@example.com",
         },
     };
 

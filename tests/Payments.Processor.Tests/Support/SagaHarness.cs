@@ -114,8 +114,13 @@ public sealed class SagaHarness : IAsyncDisposable
         string? code = null) =>
         Bus.Bus.Publish(new GatewayStatusReported
         {
-            PaymentId = paymentId, Gateway = Gateway.Name, Source = source, Status = status, ResponseCode = code,
-            FinalCheck = finalCheck, ReportedAt = Clock.GetUtcNow(),
+            PaymentId = paymentId,
+            Gateway = Gateway.Name,
+            Source = source,
+            Status = status,
+            ResponseCode = code,
+            FinalCheck = finalCheck,
+            ReportedAt = Clock.GetUtcNow(),
         });
 
     /// <summary>Waits until the payment is in <paramref name="state"/>; fails the test with its audit trail if not.</summary>

@@ -50,18 +50,26 @@ public sealed class ScriptedGateway(string name = PaymentGateways.Singapay) : IP
 
     public static ChargeResult Accepted() => new()
     {
-        Kind = ChargeResultKind.Accepted, GatewayTransactionId = "99TX", AuthorizationCode = "123456",
-        CardMasked = "411111******1111", ResponseCode = "SP000",
+        Kind = ChargeResultKind.Accepted,
+        GatewayTransactionId = "99TX",
+        AuthorizationCode = "123456",
+        CardMasked = "411111******1111",
+        ResponseCode = "SP000",
     };
 
     public static ChargeResult Redirect() => new()
     {
-        Kind = ChargeResultKind.RedirectRequired, GatewayTransactionId = "99TX3DS",
-        RedirectHtml = "<html><form id=f action='http://sandbox/3ds'></form></html>", PaymentUrl = "<html>…</html>", ResponseCode = "SP000",
+        Kind = ChargeResultKind.RedirectRequired,
+        GatewayTransactionId = "99TX3DS",
+        RedirectHtml = "<html><form id=f action='http://sandbox/3ds'></form></html>",
+        PaymentUrl = "<html>…</html>",
+        ResponseCode = "SP000",
     };
 
     public static ChargeResult Declined() => new()
     {
-        Kind = ChargeResultKind.Declined, ResponseCode = "SP001", ResponseMessage = "Payment declined by issuer",
+        Kind = ChargeResultKind.Declined,
+        ResponseCode = "SP001",
+        ResponseMessage = "Payment declined by issuer",
     };
 }

@@ -5,8 +5,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Payments.Gateways.Singapay;
-using Payments.Sandbox.Singapay;
 using Payments.Sandbox;
+using Payments.Sandbox.Singapay;
 using Xunit;
 
 namespace Payments.Sandbox.Tests.Singapay;
