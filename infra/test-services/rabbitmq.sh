@@ -6,6 +6,7 @@
 #   infra/test-services/rabbitmq.sh stop              # stops it and removes its data directory (safe to call any time)
 #   infra/test-services/rabbitmq.sh status
 #   infra/test-services/rabbitmq.sh vhost NAME       # a virtual host of its own for one test fixture
+#   infra/test-services/rabbitmq.sh restart-app [S]  # stops and starts the broker application (chaos runs)
 #
 # The node is its own (name, port, data directory), listens on 127.0.0.1:${PAYMENTS_TEST_RABBIT_PORT:-55672} only,
 # and lets guest in from loopback. It does not touch a system RabbitMQ, should one run.
@@ -154,11 +155,22 @@ add_vhost() {
   "$ctl" -n "$node" set_permissions -p "$name" guest ".*" ".*" ".*" >/dev/null
 }
 
+# Stops the node's RabbitMQ application and starts it again (queues come back from disk, connections drop).
+restart_app() {
+  local dir; dir="$(data_dir)"
+  [[ -n "$dir" ]] || { echo "rabbitmq.sh: no node running on port ${port}" >&2; exit 1; }
+  node_env "$dir"
+  "$ctl" -n "$node" stop_app >/dev/null
+  sleep "${1:-2}"
+  "$ctl" -n "$node" start_app >/dev/null
+}
+
 case "${1:-}" in
   start) start ;;
+  restart-app) restart_app "${2:-2}" ;;
   vhost) add_vhost "${2:?usage: $0 vhost NAME}" ;;
   stop) stop ;;
   status) if is_running; then echo "running: 127.0.0.1:${port}"; else echo "not running (port ${port})"; exit 1; fi ;;
   check-loopback) assert_loopback_only ;;
-  *) echo "usage: $0 start|stop|status|vhost NAME|check-loopback" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|vhost NAME|restart-app [SECONDS]|check-loopback" >&2; exit 2 ;;
 esac

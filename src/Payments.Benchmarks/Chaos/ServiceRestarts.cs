@@ -12,12 +12,12 @@ public static class ServiceRestarts
 {
     public static async Task RestartBrokerAsync(TestServices services)
     {
-        var port = services.RabbitMqPort.ToString(CultureInfo.InvariantCulture);
-        var node = $"payments-test-{port}@localhost";
-        const string control = "/usr/lib/rabbitmq/bin/rabbitmqctl";
-        await ShellCommand.RunAsync(control, ["-n", node, "stop_app"]);
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        await ShellCommand.RunAsync(control, ["-n", node, "start_app"]);
+        // Through the script: it knows the node's own epmd port and loopback-only Erlang settings the CLI needs.
+        var environment = new Dictionary<string, string>
+        {
+            ["PAYMENTS_TEST_RABBIT_PORT"] = services.RabbitMqPort.ToString(CultureInfo.InvariantCulture),
+        };
+        await ShellCommand.RunAsync("bash", [RepositoryLayout.TestServicesScript("rabbitmq.sh"), "restart-app", "2"], environment);
     }
 
     public static async Task RestartDatabaseAsync(TestServices services)
