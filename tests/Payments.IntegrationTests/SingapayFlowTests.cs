@@ -9,6 +9,9 @@ namespace Payments.IntegrationTests;
 [Collection(RealServices.Name)]
 public sealed class SingapayFlowTests(DurableEnvironment environment) : IClassFixture<DurableEnvironment>
 {
+    /// <summary>Singapay's decline answer to the charge, and the provider code its failure callback carries.</summary>
+    private static readonly string[] DeclineCodes = ["SP001", "05"];
+
     private static readonly string[] FirstSeenStatuses = ["Pending", "Processing", "Succeeded"];
 
     [Fact]
@@ -48,7 +51,7 @@ public sealed class SingapayFlowTests(DurableEnvironment environment) : IClassFi
         Assert.False(completed.Succeeded);
         // Pending is saved before the charge leaves, so the sandbox's signed failure callback (provider code 05) may
         // settle the payment before the charge's own SP001 answer does: both are the gateway saying "declined".
-        Assert.Contains(completed.FailureCode, new[] { "SP001", "05" });
+        Assert.Contains(completed.FailureCode, DeclineCodes);
         await AssertOnceEverywhere(id, charge.MerchantReference);
     }
 

@@ -10,6 +10,9 @@ namespace Payments.Processor.Tests.Api;
 /// <summary>Each sandbox test card reaches its documented final state through POST and GET /payments.</summary>
 public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixture<EmbeddedProcessor>
 {
+    /// <summary>Singapay's decline answer to the charge, and the provider code its failure callback carries.</summary>
+    private static readonly string[] DeclineCodes = ["SP001", "05"];
+
     private static readonly string[] ExpectedStatusPaths = ["Pending,Processing,Succeeded", "Pending,Succeeded"];
 
     [Fact]
@@ -61,7 +64,7 @@ public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixtu
 
         // Pending is saved before the charge leaves, so the sandbox's signed failure callback (provider code 05) may
         // settle the payment before the charge's own SP001 answer does: both are the gateway saying "declined".
-        Assert.Contains(payment.GetProperty("failureCode").GetString(), new[] { "SP001", "05" });
+        Assert.Contains(payment.GetProperty("failureCode").GetString(), DeclineCodes);
         Assert.Equal(["Pending", "Failed"], Statuses(payment));
     }
 
