@@ -59,9 +59,7 @@ public sealed partial class SubmitChargeConsumer(
         switch (start)
         {
             case ChargeAttemptStart.AlreadyAttempted:
-                LogAlreadyAttempted(logger, paymentId);
-                await context.Publish(new ChargeOutcomeUnknown(paymentId,
-                    ChargeResult.Unknown("already-attempted", "A charge was already sent for this payment; its outcome is settled by evidence.")));
+                await ReportAlreadyAttempted(context);
                 return;
             case ChargeAttemptStart.ReferenceInUse:
                 await context.Publish(new ChargeNotSent(paymentId, "duplicate_reference",
@@ -103,6 +101,14 @@ public sealed partial class SubmitChargeConsumer(
         await context.Publish(Outcome(paymentId, result));
     }
 
+    /// <summary>An earlier delivery may have charged: the outcome is unknown, and never settled by charging again.</summary>
+    private async Task ReportAlreadyAttempted(ConsumeContext<SubmitCharge> context)
+    {
+        LogAlreadyAttempted(logger, context.Message.PaymentId);
+        await context.Publish(new ChargeOutcomeUnknown(context.Message.PaymentId,
+            ChargeResult.Unknown("already-attempted", "A charge was already sent for this payment; its outcome is settled by evidence.")));
+    }
+
     /// <summary>
     /// The sealed card can't be opened (its key is gone, e.g. an ephemeral key of a process that stopped). Failed only
     /// if no attempt was ever recorded: a redelivery after a crash may follow a charge that did leave.
@@ -114,9 +120,7 @@ public sealed partial class SubmitChargeConsumer(
             clock.GetUtcNow());
         if (await ledger.TryBeginAsync(attempt, context.CancellationToken) == ChargeAttemptStart.AlreadyAttempted)
         {
-            LogAlreadyAttempted(logger, command.PaymentId);
-            await context.Publish(new ChargeOutcomeUnknown(command.PaymentId,
-                ChargeResult.Unknown("already-attempted", "A charge was already sent for this payment; its outcome is settled by evidence.")));
+            await ReportAlreadyAttempted(context);
             return;
         }
         await ledger.ReleaseAsync(command.PaymentId, CancellationToken.None);
