@@ -92,7 +92,9 @@ start() {
   local durability="fsync=off
 synchronous_commit=off
 full_page_writes=off"
-  if [[ "${PAYMENTS_TEST_PG_DURABLE:-0}" == "1" ]]; then durability="fsync=on"; fi
+  # Durable is the benchmarks' mode: they also read per-statement counts from pg_stat_statements.
+  if [[ "${PAYMENTS_TEST_PG_DURABLE:-0}" == "1" ]]; then durability="fsync=on
+shared_preload_libraries='pg_stat_statements'"; fi
 
   as_postgres tee -a "$dir/data/postgresql.conf" >/dev/null <<CONF
 listen_addresses='127.0.0.1'
