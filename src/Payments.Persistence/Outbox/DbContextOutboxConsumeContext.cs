@@ -21,6 +21,7 @@ public class DbContextOutboxConsumeContext<TDbContext, TMessage> :
     private readonly InboxState _inboxState;
     private readonly TimeProvider _timeProvider;
     private readonly IDbContextTransaction _transaction;
+    private readonly List<OutboxMessage> _added = [];
 
     public DbContextOutboxConsumeContext(ConsumeContext<TMessage> context, OutboxConsumeOptions options, IServiceProvider provider,
         TDbContext dbContext, IDbContextTransaction transaction, InboxState inboxState, TimeProvider timeProvider)
@@ -45,6 +46,9 @@ public class DbContextOutboxConsumeContext<TDbContext, TMessage> :
     public override long? LastSequenceNumber => _inboxState.LastSequenceNumber;
 
     public Guid TransactionId => _transaction.TransactionId;
+
+    /// <summary>The outgoing messages this pass wrote; their sequence numbers are set once they are saved.</summary>
+    public IReadOnlyList<OutboxMessage> AddedMessages => _added;
 
     private DateTime Now => _timeProvider.GetUtcNow().UtcDateTime;
 
@@ -110,7 +114,9 @@ public class DbContextOutboxConsumeContext<TDbContext, TMessage> :
 
     public override Task AddSend<T>(SendContext<T> context)
     {
-        _dbContext.Set<OutboxMessage>().AddSend(context, SerializerContext, Now, _inboxState.MessageId, ConsumerId);
+        var message = _dbContext.Set<OutboxMessage>().AddSend(context, SerializerContext, Now, _inboxState.MessageId, ConsumerId);
+        lock (_added)
+            _added.Add(message);
 
         return Task.CompletedTask;
     }

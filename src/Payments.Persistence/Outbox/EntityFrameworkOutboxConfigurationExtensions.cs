@@ -8,6 +8,9 @@ namespace Payments.Persistence;
 
 public static class EntityFrameworkOutboxConfigurationExtensions
 {
+    /// <summary>Outgoing messages of one consumed message delivered per pass, unless configured otherwise.</summary>
+    public const int DefaultMessageDeliveryLimit = 100;
+
     /// <summary>
     /// Registers the EF transactional outbox for <typeparamref name="TDbContext" />: the consume-side outbox
     /// context factory, the relay (<see cref="BusOutboxDeliveryService{TDbContext}" />) and the inbox cleanup.
@@ -34,6 +37,9 @@ public static class EntityFrameworkOutboxConfigurationExtensions
         ArgumentNullException.ThrowIfNull(context);
 
         var observer = new OutboxConsumePipeSpecificationObserver<TDbContext>(configurator, context);
+        // MassTransit delivers one outgoing message per pass by default, and every pass is a transaction; a saga
+        // that publishes an event and sends a command would take four. All of a message's go in one pass.
+        observer.MessageDeliveryLimit = DefaultMessageDeliveryLimit;
         configure?.Invoke(observer);
 
         configurator.ConnectConsumerConfigurationObserver(observer);

@@ -90,6 +90,8 @@ public class EntityFrameworkOutboxConfigurator<TDbContext> :
         _services.TryAddSingleton<InboxCleanupService<TDbContext>>();
         _services.AddMetrics();
         _services.TryAddSingleton<BusOutboxDeliveryService<TDbContext>>();
+        _services.TryAddSingleton<InboxDeliveryCompletions<TDbContext>>();
+        _services.AddHostedService(provider => provider.GetRequiredService<InboxDeliveryCompletions<TDbContext>>());
         if (!_cleanupDisabled)
             _services.AddHostedService(provider => provider.GetRequiredService<InboxCleanupService<TDbContext>>());
         if (!_deliveryDisabled)

@@ -8,28 +8,31 @@ using Payments.Persistence.Dialects;
 namespace Payments.Persistence.Outbox;
 
 /// <summary>
-/// Runs a consumed message through the outbox in as few transactions as the protocol allows. Each pass
-/// locks (or creates) the inbox row for (MessageId, ConsumerId) and hands MassTransit's outbox pipe a
-/// DbContext-backed consume context:
+/// Runs a consumed message through the outbox in one transaction. The pass locks (or creates) the inbox row for
+/// (MessageId, ConsumerId) and hands MassTransit's outbox pipe a DbContext-backed consume context:
 /// <list type="number">
 /// <item>consume: the consumer/saga runs; its changes, its outgoing messages and "consumed" commit together;</item>
-/// <item>deliver: the stored messages go to the transport, then "delivered" and their removal commit together.</item>
+/// <item>deliver: right after that commit the messages, still in memory, go to the transport; "delivered" and the
+/// removal of their rows are batched with other messages' by <see cref="InboxDeliveryCompletions{TDbContext}" />.</item>
 /// </list>
-/// A redelivered message finds the row already consumed and only completes delivery, so it has no second effect.
+/// A redelivered message finds the row already consumed and only completes delivery (from the stored rows, under the
+/// row lock), so it has no second effect.
 /// </summary>
 public class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxContextFactory<TDbContext>
     where TDbContext : DbContext
 {
     private const int InboxInsertRaceLimit = 5;
 
+    private readonly InboxDeliveryCompletions<TDbContext> _completions;
     private readonly TDbContext _dbContext;
     private readonly EntityFrameworkOutboxOptions<TDbContext> _options;
     private readonly IServiceProvider _provider;
     private readonly TimeProvider _timeProvider;
 
     public EntityFrameworkOutboxContextFactory(TDbContext dbContext, IServiceProvider provider,
-        IOptions<EntityFrameworkOutboxOptions<TDbContext>> options, TimeProvider timeProvider)
+        IOptions<EntityFrameworkOutboxOptions<TDbContext>> options, TimeProvider timeProvider, InboxDeliveryCompletions<TDbContext> completions)
     {
+        _completions = completions;
         _dbContext = dbContext;
         _provider = provider;
         _options = options.Value;
@@ -64,6 +67,25 @@ public class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxContextFac
         Guid messageId, string lockStatement, PassState pass)
         where T : class
     {
+        var committed = await RunInTransaction(context, options, next, messageId, lockStatement, pass).ConfigureAwait(false);
+        if (committed == null)
+            return true;
+
+        if (!committed.ConsumedThisPass || !committed.Context.ContinueProcessing
+            || committed.Context.AddedMessages.Count >= options.MessageDeliveryLimit)
+            return committed.Context.ContinueProcessing;
+
+        var delivery = new InlineDeliveryOutboxConsumeContext<TDbContext, T>(context, options, _provider, committed.InboxState,
+            committed.Context.AddedMessages, _completions);
+        await next.Send(delivery).ConfigureAwait(false);
+        return delivery.ContinueProcessing;
+    }
+
+    /// <summary>Locks the inbox row, runs the pipe and commits; null when another delivery created the row first.</summary>
+    private async Task<CommittedPass<T>?> RunInTransaction<T>(ConsumeContext<T> context, OutboxConsumeOptions options,
+        IPipe<OutboxConsumeContext<T>> next, Guid messageId, string lockStatement, PassState pass)
+        where T : class
+    {
         var cancellationToken = context.CancellationToken;
 
         // A previous pass (or a retried one) may have left entities behind; each pass starts from the database.
@@ -89,7 +111,7 @@ public class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxContextFac
                     await RollBack(transaction).ConfigureAwait(false);
                     if (++pass.InboxInsertRaces > InboxInsertRaceLimit)
                         throw new MessageException(typeof(T), $"The inbox row for message {messageId} could not be created or locked");
-                    return true;
+                    return null;
                 }
             }
             else if (!pass.ReceiveCounted)
@@ -100,6 +122,7 @@ public class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxContextFac
             }
 
             pass.ReceiveCounted = true;
+            var consumedBefore = inboxState.Consumed.HasValue;
 
             var outboxContext = new DbContextOutboxConsumeContext<TDbContext, T>(context, options, _provider, _dbContext, transaction,
                 inboxState, _timeProvider);
@@ -109,7 +132,7 @@ public class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxContextFac
             await _dbContext.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
 
-            return outboxContext.ContinueProcessing;
+            return new CommittedPass<T>(outboxContext, inboxState, !consumedBefore && outboxContext.IsMessageConsumed);
         }
         catch (Exception)
         {
@@ -154,6 +177,9 @@ public class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxContextFac
         }
     }
 
+
+    private sealed record CommittedPass<T>(DbContextOutboxConsumeContext<TDbContext, T> Context, InboxState InboxState, bool ConsumedThisPass)
+        where T : class;
 
     private sealed class PassState
     {

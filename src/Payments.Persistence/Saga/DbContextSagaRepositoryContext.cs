@@ -69,6 +69,10 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> :
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
+        // Locked by a statement of its own, then read by EF: a locking SELECT * would miss columns such as xmin.
+        if (LoadsWithRowLock)
+            await _dbContext.Database.ExecuteSqlRawAsync(RowLockStatement(), [correlationId], CancellationToken).ConfigureAwait(false);
+
         var instance = await _options.Customize(_dbContext.Set<TSaga>())
             .AsTracking()
             .SingleOrDefaultAsync(x => x.CorrelationId == correlationId, CancellationToken)
@@ -80,6 +84,13 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> :
         return await _factory.CreateSagaConsumeContext(_dbContext, _consumeContext, instance, SagaConsumeContextMode.Load)
             .ConfigureAwait(false);
     }
+
+    private bool LoadsWithRowLock =>
+        _options.ConcurrencyMode == ConcurrencyMode.Pessimistic && _dbContext.Database.CurrentTransaction != null;
+
+    private string RowLockStatement() =>
+        LockStatementProviders.For(_dbContext, _options.LockStatementProvider)
+            .GetRowLockStatement<TSaga>(_dbContext, nameof(ISaga.CorrelationId));
 
     public Task Save(SagaConsumeContext<TSaga> context)
     {

@@ -15,10 +15,16 @@ public class EntityFrameworkSagaRepositoryConfigurator<TSaga> :
     private ConcurrencyMode _concurrencyMode = ConcurrencyMode.Optimistic;
     private Action<IServiceCollection>? _registerDbContextFactory;
     private Func<IQueryable<TSaga>, IQueryable<TSaga>>? _queryCustomization;
+    private ILockStatementProvider? _lockStatementProvider;
 
     public ConcurrencyMode ConcurrencyMode
     {
         set => _concurrencyMode = value;
+    }
+
+    public ILockStatementProvider LockStatementProvider
+    {
+        set => _lockStatementProvider = value;
     }
 
     public void ExistingDbContext<TContext>()
@@ -37,19 +43,13 @@ public class EntityFrameworkSagaRepositoryConfigurator<TSaga> :
     {
         if (_registerDbContextFactory == null)
             yield return this.Failure("DbContext", "must be specified: call ExistingDbContext<TDbContext>()");
-
-        if (_concurrencyMode != ConcurrencyMode.Optimistic)
-        {
-            yield return this.Failure("ConcurrencyMode",
-                "only Optimistic is supported: map a row version in the saga's class map and retry ConcurrencyException on the endpoint");
-        }
     }
 
     public void Register(ISagaRepositoryRegistrationConfigurator<TSaga> configurator)
     {
         _registerDbContextFactory?.Invoke(configurator);
 
-        configurator.TryAddSingleton(new EntityFrameworkSagaRepositoryOptions<TSaga>(_queryCustomization));
+        configurator.TryAddSingleton(new EntityFrameworkSagaRepositoryOptions<TSaga>(_queryCustomization, _concurrencyMode, _lockStatementProvider));
 
         configurator.RegisterLoadSagaRepository<TSaga, EntityFrameworkSagaRepositoryContextFactory<TSaga>>();
         configurator.RegisterQuerySagaRepository<TSaga, EntityFrameworkSagaRepositoryContextFactory<TSaga>>();

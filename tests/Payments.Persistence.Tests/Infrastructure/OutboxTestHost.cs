@@ -37,14 +37,21 @@ public sealed class OutboxTestHost : IAsyncDisposable
 
     public TransactionProbe TransactionProbe => _provider.GetRequiredService<TransactionProbe>();
 
+    public CommitCounter Commits => _provider.GetRequiredService<CommitCounter>();
+
+    public InboxDeliveryCompletions<TestDbContext> Completions => _provider.GetRequiredService<InboxDeliveryCompletions<TestDbContext>>();
+
     /// <param name="useOutbox">False leaves the endpoints without the transactional outbox (the saga repository alone).</param>
+    /// <param name="sagaConcurrency">How the saga repository handles two messages for one instance.</param>
     public static async Task<OutboxTestHost> StartAsync(PostgresDatabase database, Action<IEntityFrameworkOutboxConfigurator>? configureOutbox = null,
-        bool useOutbox = true)
+        bool useOutbox = true, ConcurrencyMode sagaConcurrency = ConcurrencyMode.Optimistic)
     {
         var services = new ServiceCollection();
 
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        services.AddDbContext<TestDbContext>(options => options.UseNpgsql(database.ConnectionString));
+        services.AddSingleton<CommitCounter>();
+        services.AddDbContext<TestDbContext>((provider, options) =>
+            options.UseNpgsql(database.ConnectionString).AddInterceptors(provider.GetRequiredService<CommitCounter>()));
         services.AddSingleton<TimeProvider>(new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero)));
         services.AddSingleton<RaceGate>();
         services.AddSingleton<DeliveryLog>();
@@ -72,7 +79,11 @@ public sealed class OutboxTestHost : IAsyncDisposable
             });
 
             x.AddSagaStateMachine<TestSagaStateMachine, TestSagaState>()
-                .EntityFrameworkRepository(repository => repository.ExistingDbContext<TestDbContext>());
+                .EntityFrameworkRepository(repository =>
+                {
+                    repository.ConcurrencyMode = sagaConcurrency;
+                    repository.ExistingDbContext<TestDbContext>();
+                });
             x.AddConsumer<LedgerConsumer>();
             x.AddConsumer<DeliveryLogConsumer>();
         });
