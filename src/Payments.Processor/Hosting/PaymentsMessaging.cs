@@ -39,6 +39,7 @@ public static class PaymentsMessaging
                         h.Username(rabbit.Username);
                         h.Password(rabbit.Password);
                     });
+                    cfg.PrefetchCount = rabbit.PrefetchCount;
                     ConfigureBus(context, cfg);
                     cfg.ConfigureEndpoints(context);
                 });
@@ -80,7 +81,7 @@ public static class PaymentsMessaging
         switch (settings.Database)
         {
             case DatabaseProvider.PostgreSql:
-                db.UseNpgsql(PostgresAutoPrepare.WithDefaults(settings.ConnectionString!));
+                db.UseNpgsql(PostgresConnectionDefaults.WithDefaults(settings.ConnectionString!));
                 break;
             case DatabaseProvider.SqlServer:
                 db.UsePaymentsSqlServer(settings.ConnectionString!);
@@ -107,7 +108,13 @@ public static class PaymentsMessaging
             return;
         }
 
-        saga.EntityFrameworkRepository(r => r.ExistingDbContext<PaymentsDbContext>());
+        saga.EntityFrameworkRepository(r =>
+        {
+            // A charge's result and the gateway's callback often arrive together: they take turns on the row
+            // instead of one failing and being retried.
+            r.ConcurrencyMode = ConcurrencyMode.Pessimistic;
+            r.ExistingDbContext<PaymentsDbContext>();
+        });
         x.AddEntityFrameworkOutbox<PaymentsDbContext>(o =>
         {
             if (settings.Database == DatabaseProvider.SqlServer)

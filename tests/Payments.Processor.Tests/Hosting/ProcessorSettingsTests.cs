@@ -31,12 +31,23 @@ public sealed class ProcessorSettingsTests
         Assert.True(settings.IsDurable);
         Assert.Equal(5673, settings.RabbitMq!.Port);
         Assert.Equal("/", settings.RabbitMq.VirtualHost);
+        Assert.Equal(RabbitMqSettings.DefaultPrefetchCount, settings.RabbitMq.PrefetchCount);
         Assert.False(settings.EmbeddedSandbox);
+    }
+
+    [Fact]
+    public void The_prefetch_count_can_be_set()
+    {
+        var settings = Read(("RabbitMq:Host", "rabbit"), ("RabbitMq:PrefetchCount", "128"), ("Database:Provider", "PostgreSql"),
+            ("ConnectionStrings:Payments", "Host=db"));
+
+        Assert.Equal(128, settings.RabbitMq!.PrefetchCount);
     }
 
     [Theory]
     [InlineData("Database:Provider", "Oracle", "Database:Provider")]
     [InlineData("RabbitMq:Port", "5672", "RabbitMq:Host")]
+    [InlineData("RabbitMq:PrefetchCount", "8", "RabbitMq:Host")]
     [InlineData("Sandbox:Embedded", "yes", "Sandbox:Embedded")]
     [InlineData("Database:MigrateOnStart", "maybe", "Database:MigrateOnStart")]
     public void A_bad_setting_names_its_key(string key, string value, string named)
@@ -65,5 +76,17 @@ public sealed class ProcessorSettingsTests
     {
         var error = Assert.Throws<InvalidSettingException>(() => Read(("RabbitMq:Host", "rabbit"), ("RabbitMq:Port", "amqp")));
         Assert.Equal("RabbitMq:Port", error.Key);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("many")]
+    [InlineData("70000")]
+    public void A_bad_prefetch_count_names_the_setting(string value)
+    {
+        var error = Assert.Throws<InvalidSettingException>(() => Read(("RabbitMq:Host", "rabbit"), ("RabbitMq:PrefetchCount", value),
+            ("Database:Provider", "PostgreSql"), ("ConnectionStrings:Payments", "Host=db")));
+        Assert.Equal("RabbitMq:PrefetchCount", error.Key);
     }
 }
