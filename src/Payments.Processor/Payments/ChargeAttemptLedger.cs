@@ -28,7 +28,7 @@ public enum ChargeAttemptStart
 {
     /// <summary>First attempt: send the charge.</summary>
     Started,
-    /// <summary>This payment was already sent: inquire, never resend.</summary>
+    /// <summary>This payment may already have been sent: resend only where the gateway guards the reference, else inquire.</summary>
     AlreadyAttempted,
     /// <summary>Another payment already used this merchant reference at this gateway.</summary>
     ReferenceInUse,

@@ -8,7 +8,8 @@ namespace Payments.Processor.Payments;
 /// <summary>
 /// Sends the one and only charge request for a payment, after the saga has saved it as Pending. The attempt is
 /// recorded in the ledger (its own short transaction) before the request leaves; if it is already there, an earlier
-/// delivery may have charged, so the outcome is reported unknown and settled by evidence, never by sending again.
+/// delivery may have charged. Singapay then gets the same request again (its SP004 duplicate check makes that safe);
+/// for Finpay the outcome is reported unknown and settled by evidence, never by sending again.
 /// No database transaction is open during the gateway call, and the result is published directly: if that publish is
 /// lost, the redelivery finds the attempt in the ledger.
 /// </summary>
@@ -58,9 +59,14 @@ public sealed partial class SubmitChargeConsumer(
 
         switch (start)
         {
-            case ChargeAttemptStart.AlreadyAttempted:
+            case ChargeAttemptStart.AlreadyAttempted when !GuardsResentReferences(gateway.Name):
                 await ReportAlreadyAttempted(context);
                 return;
+            case ChargeAttemptStart.AlreadyAttempted:
+                // An earlier delivery stopped before its answer (e.g. the process was killed): the request may never have
+                // left. Sent again with the same reference_no, it either charges now or meets SP004 (outcome unknown).
+                LogResendingGuarded(logger, paymentId, gateway.Name);
+                break;
             case ChargeAttemptStart.ReferenceInUse:
                 await context.Publish(new ChargeNotSent(paymentId, "duplicate_reference",
                     $"MerchantReference '{charge.MerchantReference}' is already used by another payment at {gateway.Name}"));
@@ -138,6 +144,12 @@ public sealed partial class SubmitChargeConsumer(
 
     private const string SingapayServiceUnavailable = "HTTP 503";
 
+    /// <summary>
+    /// Singapay answers a second request with the same reference_no with SP004 instead of charging it, so a request
+    /// whose fate is unknown can be sent again. Finpay documents no such guard.
+    /// </summary>
+    public static bool GuardsResentReferences(string gateway) => gateway == PaymentGateways.Singapay;
+
     private ChargeRequested Unseal(ChargeRequested charge) =>
         charge.EncryptedCard is { } sealedCard ? charge with { Card = cipher.Decrypt(sealedCard), EncryptedCard = null } : charge;
 
@@ -151,6 +163,9 @@ public sealed partial class SubmitChargeConsumer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId}: the sealed card cannot be opened ({Problem}); nothing was sent")]
     private static partial void LogUnreadableCard(ILogger logger, Guid paymentId, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId}: an earlier delivery may have sent the charge; sending it again with the same reference, which {Gateway} refuses as a duplicate if it arrived")]
+    private static partial void LogResendingGuarded(ILogger logger, Guid paymentId, string gateway);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId}: a charge was already sent; its outcome is unknown, never charging again")]
     private static partial void LogAlreadyAttempted(ILogger logger, Guid paymentId);

@@ -62,21 +62,54 @@ public sealed class OneChargeTests
     }
 
     [Fact]
-    public async Task A_charge_already_in_the_ledger_is_inquired_not_resent()
+    public async Task A_Singapay_charge_already_in_the_ledger_is_sent_again_with_the_same_reference()
     {
-        // As after a crash between the gateway call and the saga's save: the ledger has the attempt, the store doesn't.
+        // As after a kill between the ledger's commit and the request: it may never have left. SP004 guards the resend.
         await using var harness = await SagaHarness.Start();
         var charge = Charges.Valid();
-        var ledger = harness.Service<IChargeAttemptLedger>();
-        await ledger.TryBeginAsync(new ChargeAttempt(charge.PaymentId, PaymentGateways.Singapay, charge.MerchantReference, null,
-            harness.Clock.GetUtcNow()), CancellationToken.None);
+        await RecordAttempt(harness, charge, PaymentGateways.Singapay);
+
+        await harness.Send(charge);
+
+        await harness.WaitFor(charge.PaymentId, m => m.Processing);
+        Assert.Equal(charge.MerchantReference, Assert.Single(harness.Gateway.Charged).MerchantReference);
+    }
+
+    [Fact]
+    public async Task A_Singapay_resend_that_meets_SP004_leaves_the_outcome_unknown()
+    {
+        var gateway = new ScriptedGateway { OnCharge = _ => ChargeResult.Unknown("SP004", "Duplicate reference number.") };
+        await using var harness = await SagaHarness.Start(gateway: gateway);
+        var charge = Charges.Valid();
+        await RecordAttempt(harness, charge, PaymentGateways.Singapay);
 
         await harness.Send(charge);
 
         var payment = await harness.WaitFor(charge.PaymentId, m => m.Pending, p => p.OutcomeUnknownSince is not null);
-        Assert.Equal(0, harness.Gateway.Charges);
+        Assert.True(payment.NeedsReconciliation);
+        Assert.Equal(1, gateway.Charges);
+    }
+
+    [Fact]
+    public async Task A_Finpay_charge_already_in_the_ledger_is_inquired_not_resent()
+    {
+        // Finpay documents no duplicate guard: the earlier request may have charged, so nothing is sent again.
+        var gateway = new ScriptedGateway(PaymentGateways.Finpay);
+        await using var harness = await SagaHarness.Start(gateway: gateway);
+        var charge = Charges.OneClick();
+        await RecordAttempt(harness, charge, PaymentGateways.Finpay);
+
+        await harness.Send(charge);
+
+        var payment = await harness.WaitFor(charge.PaymentId, m => m.Pending, p => p.OutcomeUnknownSince is not null);
+        Assert.Equal(0, gateway.Charges);
         Assert.Contains(payment.Transitions, t => t.Detail!.Contains("already-attempted", StringComparison.Ordinal));
     }
+
+    private static async Task RecordAttempt(SagaHarness harness, ChargeRequested charge, string gateway) =>
+        Assert.Equal(ChargeAttemptStart.Started, await harness.Service<IChargeAttemptLedger>().TryBeginAsync(
+            new ChargeAttempt(charge.PaymentId, gateway, charge.MerchantReference, charge.AccountId, harness.Clock.GetUtcNow()),
+            CancellationToken.None));
 
     [Fact]
     public async Task A_merchant_reference_used_by_another_payment_fails_without_a_charge()
