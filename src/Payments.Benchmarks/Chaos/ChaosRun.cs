@@ -235,6 +235,7 @@ public static class ChaosRun
         var duplicates = charges.Count(charge => charge.Completions > 1);
 
         var lost = 0;
+        var unflagged = 0;
         var stuckStates = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var charge in stuck)
         {
@@ -242,6 +243,8 @@ public static class ChaosRun
             stuckStates[state] = stuckStates.GetValueOrDefault(state) + 1;
             if (state == "unknown to the processor")
                 lost++;
+            else if (!state.EndsWith(FlaggedSuffix, StringComparison.Ordinal))
+                unflagged++;
         }
 
         var chargedButFailed = new List<TrackedCharge>();
@@ -257,14 +260,16 @@ public static class ChaosRun
         }
 
         var summary = await sandbox.LedgerSummaryAsync();
-        var doubleCharges = summary.Singapay.ReferencesRequestedMoreThanOnce + summary.Singapay.ReferencesChargedMoreThanOnce
-            + summary.Finpay.ReferencesRequestedMoreThanOnce;
+        // Singapay answers a resent reference with SP004, so a resend is not a charge; Finpay has no such guard.
+        var doubleCharges = summary.Singapay.ReferencesChargedMoreThanOnce + summary.Finpay.ReferencesRequestedMoreThanOnce;
+        var guardedResends = summary.Singapay.ReferencesRequestedMoreThanOnce;
 
         report.Line($"  sent {charges.Count}, final {final}, stuck {stuck.Count}"
             + (stuck.Count == 0 ? "" : $" ({string.Join(", ", stuckStates.Select(pair => $"{pair.Value} {pair.Key}"))})"));
         report.Line($"  by kind: {string.Join(", ", charges.GroupBy(charge => charge.Kind).OrderBy(group => group.Key, StringComparer.Ordinal).Select(group => $"{group.Key} {group.Count()} ({group.Count(charge => charge.Succeeded)} succeeded, {group.Count(charge => charge.Completions > 0 && !charge.Succeeded)} failed)"))}");
         report.Line($"  lost outcomes {lost}, duplicate PaymentCompleted {duplicates}, PaymentCompleted for unknown ids {driver.Tracker.UnknownCompletions}");
-        report.Line($"  double charges {doubleCharges}, charged but Failed {chargedButFailed.Count}, Succeeded but not charged {succeededUncharged.Count}");
+        report.Line($"  double charges {doubleCharges}, charged but Failed {chargedButFailed.Count}, Succeeded but not charged {succeededUncharged.Count}, "
+            + $"neither final nor flagged for reconciliation {unflagged}; Singapay references resent and answered SP004 {guardedResends}");
         foreach (var charge in chargedButFailed.Concat(succeededUncharged).Concat(stuck).Take(10))
             report.Line($"    e.g. {charge.Kind} {charge.PaymentId} {charge.Reference}: {charge.Status ?? "no PaymentCompleted"} {charge.FailureCode}, "
                 + $"ledger {ledger.FindByReference(charge.Reference)?.Status ?? "no charge"}");
@@ -279,12 +284,15 @@ public static class ChaosRun
         Defect(lost, "lost outcomes (the processor does not know the payment and never completed it)");
         Defect(duplicates, "payments with more than one PaymentCompleted");
         Defect((int)driver.Tracker.UnknownCompletions, "PaymentCompleted for PaymentIds never sent");
-        Defect(doubleCharges, "references charged or sent to the gateway more than once");
+        Defect(doubleCharges, "references charged more than once (or sent more than once to Finpay, which has no duplicate guard)");
+        Defect(unflagged, "payments left unfinished without a reconciliation flag after every retry and inquiry had its time");
         Defect(chargedButFailed.Count, "payments charged at the gateway but completed as Failed");
         Defect(succeededUncharged.Count, "payments completed as Succeeded that the gateway did not charge");
         Defect(tampering.ForgedAccepted, "forged callbacks accepted");
         return defects;
     }
+
+    private const string FlaggedSuffix = ", flagged for reconciliation";
 
     private static async Task<string> ProcessorStateAsync(HttpClient http, Uri processor, Guid paymentId)
     {
@@ -298,7 +306,8 @@ public static class ChaosRun
             if (!response.IsSuccessStatusCode)
                 return $"HTTP {(int)response.StatusCode}";
             var body = JsonNode.Parse(await response.Content.ReadAsStringAsync());
-            return "in " + (body?["status"]?.GetValue<string>() ?? "?");
+            var flagged = body?["needsReconciliation"]?.GetValue<bool>() == true;
+            return "in " + (body?["status"]?.GetValue<string>() ?? "?") + (flagged ? FlaggedSuffix : "");
         }
         catch (HttpRequestException)
         {
