@@ -23,6 +23,12 @@ public sealed class PaymentOptions
         TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2),
     ];
 
+    /// <summary>
+    /// Charges the charge step has at its gateways at once. Each waits on HTTP, not on the database, and one that hangs
+    /// holds its place for the gateway's whole timeout: too few places and a hanging gateway stalls every charge behind it.
+    /// </summary>
+    public int ChargeConcurrency { get; set; } = 256;
+
     /// <summary>The keys that seal card data between the saga and the charge step (and that senders may use).</summary>
     public CardEncryptionOptions CardEncryption { get; set; } = new();
 

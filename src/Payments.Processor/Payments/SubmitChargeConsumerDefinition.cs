@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Payments.Processor.Hosting;
 
 namespace Payments.Processor.Payments;
 
@@ -20,6 +21,11 @@ public sealed class SubmitChargeConsumerDefinition : ConsumerDefinition<SubmitCh
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<SubmitChargeConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
+        if (_options.ChargeConcurrency < 1)
+            throw new InvalidSettingException("Payments:ChargeConcurrency", $"'{_options.ChargeConcurrency}' must be at least 1");
+        endpointConfigurator.ConcurrentMessageLimit = _options.ChargeConcurrency;
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+            rabbit.PrefetchCount = _options.ChargeConcurrency;
         endpointConfigurator.UseMessageRetry(r => r.Intervals(_options.RetryIntervals));
         // A Fault<SubmitCharge> would copy the sealed card to whoever listens: nobody needs it.
         endpointConfigurator.PublishFaults = false;
