@@ -84,6 +84,8 @@ public static class RefundKinds
 /// <summary><see cref="PaymentRefundFailed.Code"/> values set by the processor itself.</summary>
 public static class RefundFailureCodes
 {
+    /// <summary>The request itself is invalid: a missing or too long reason or idempotency key.</summary>
+    public const string Validation = "validation";
     /// <summary>The payment failed (or was never charged): there is nothing to give back.</summary>
     public const string NothingCharged = "nothing_charged";
     /// <summary>The charge's outcome is not known yet (Pending) or the customer is still in 3-D Secure (Redirect).</summary>

@@ -71,7 +71,7 @@ public static class RefundEndpoints
         var reason = body!.Reason!.Trim();
         var key = body.IdempotencyKey!.Trim();
         var href = $"/payments/{paymentId}";
-        var check = payment.CheckRefund(kind, key, gateways);
+        var check = payment.CheckRefund(kind, reason, key, gateways);
         switch (check.Decision)
         {
             case RefundDecision.Refuse:
@@ -102,18 +102,10 @@ public static class RefundEndpoints
             errors["body"] = ["a JSON object is required"];
             return errors;
         }
-        Text(errors, "reason", body.Reason, 500);
-        Text(errors, "idempotencyKey", body.IdempotencyKey, 100);
+        if (PaymentRefundChanges.Invalid("reason", body.Reason, PaymentRefundChanges.MaxReasonLength) is { } reason)
+            errors["reason"] = [reason];
+        if (PaymentRefundChanges.Invalid("idempotencyKey", body.IdempotencyKey, PaymentRefundChanges.MaxIdempotencyKeyLength) is { } key)
+            errors["idempotencyKey"] = [key];
         return errors;
-    }
-
-    private static void Text(Dictionary<string, string[]> errors, string field, string? value, int max)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-            errors[field] = ["is required"];
-        else if (value.Trim().Length > max)
-            errors[field] = [$"must be at most {max} characters"];
-        else if (value.Any(char.IsControl))
-            errors[field] = ["must not contain control characters"];
     }
 }

@@ -18,13 +18,28 @@ public sealed record RefundCheck(RefundDecision Decision, string? Code = null, s
 /// <summary>What a refund or void may do to a payment, and how its outcome changes the payment's data.</summary>
 internal static class PaymentRefundChanges
 {
+    public const int MaxReasonLength = 500;
+    public const int MaxIdempotencyKeyLength = 100;
+
+    /// <summary>What is wrong with a request's own fields (as the HTTP endpoints' 400 names them), or null.</summary>
+    public static string? InvalidRefundRequest(string? reason, string? idempotencyKey) =>
+        Invalid("reason", reason, MaxReasonLength) is { } why ? why : Invalid("idempotencyKey", idempotencyKey, MaxIdempotencyKeyLength);
+
+    public static string? Invalid(string field, string? value, int max) =>
+        string.IsNullOrWhiteSpace(value) ? $"{field} is required"
+        : value.Trim().Length > max ? $"{field} must be at most {max} characters"
+        : value.Any(char.IsControl) ? $"{field} must not contain control characters"
+        : null;
+
     /// <summary>The rules for a refund or void, shared by the HTTP endpoints (to answer at once) and the saga (which decides).</summary>
-    public static RefundCheck CheckRefund(this PaymentState payment, string kind, string idempotencyKey, PaymentGatewayRouter gateways)
+    public static RefundCheck CheckRefund(this PaymentState payment, string kind, string reason, string idempotencyKey, PaymentGatewayRouter gateways)
     {
+        if (InvalidRefundRequest(reason, idempotencyKey) is { } invalid)
+            return new(RefundDecision.Refuse, RefundFailureCodes.Validation, invalid);
         switch (payment.CurrentState)
         {
             case PaymentStatuses.Refunding or PaymentStatuses.Refunded or PaymentStatuses.Voided:
-                return string.Equals(payment.RefundIdempotencyKey, idempotencyKey, StringComparison.Ordinal)
+                return string.Equals(payment.RefundIdempotencyKey, idempotencyKey.Trim(), StringComparison.Ordinal)
                     ? new(RefundDecision.Duplicate)
                     : new(RefundDecision.Refuse, RefundFailureCodes.AlreadyCancelled,
                         $"the payment is already {payment.CurrentState}, by a {payment.RefundKind} with another idempotency key; it is never cancelled twice");
@@ -57,14 +72,15 @@ internal static class PaymentRefundChanges
     public static TransitionCause AcceptRefund(this PaymentState payment, string kind, string reason, string idempotencyKey, DateTimeOffset now)
     {
         payment.RefundKind = kind;
-        payment.RefundReason = reason;
+        // Free text from the merchant: kept, but never a card number with it.
+        payment.RefundReason = CardDataScrubber.ScrubText(reason.Trim());
         payment.RefundIdempotencyKey = idempotencyKey;
         payment.RefundFrom = payment.CurrentState;
         payment.RefundRequestedAt = now;
         payment.RefundedAt = null;
         payment.RefundFailureCode = null;
         payment.RefundFailureReason = null;
-        return new(TransitionCauses.Command, $"{kind} requested: {reason}");
+        return new(TransitionCauses.Command, $"{kind} requested: {payment.RefundReason}");
     }
 
     public static TransitionCause NoteRefundNotAccepted(this PaymentState payment, string kind, RefundCheck check) =>

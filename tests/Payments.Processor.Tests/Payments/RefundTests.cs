@@ -165,6 +165,24 @@ public sealed class RefundTests
         Assert.Equal(0, harness.Gateway.Cancels);
     }
 
+    [Fact]
+    public async Task A_refund_sent_over_the_bus_without_a_key_is_refused_as_invalid_and_a_card_number_in_the_reason_is_never_kept()
+    {
+        await using var harness = await SagaHarness.Start();
+        harness.Gateway.QueueInquiry(Refunded);
+        var id = await Succeeded(harness);
+
+        await harness.Bus.Bus.Publish(new RefundPayment { PaymentId = id, Reason = "no key", IdempotencyKey = " " }, Ct);
+        await harness.Bus.Bus.Publish(new RefundPayment { PaymentId = id, Reason = "card 4111 1111 1111 1111 was charged twice", IdempotencyKey = "k" }, Ct);
+
+        var payment = await harness.WaitFor(id, m => m.Refunded);
+        var refused = Assert.Single(await harness.Published<PaymentRefundFailed>(e => e.PaymentId == id));
+        Assert.Equal(RefundFailureCodes.Validation, refused.Code);
+        Assert.Equal("idempotencyKey is required", refused.Reason);
+        Assert.DoesNotContain("1111 1111 1111", System.Text.Json.JsonSerializer.Serialize(payment));
+        Assert.Contains("411111******1111", payment.RefundReason);
+    }
+
     private static RefundPayment Refund(Guid id, string key) =>
         new() { PaymentId = id, Reason = "customer returned the goods", IdempotencyKey = key };
 
