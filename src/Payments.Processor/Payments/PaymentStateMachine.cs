@@ -157,30 +157,24 @@ public sealed partial class PaymentStateMachine : MassTransitStateMachine<Paymen
 
         // A refund of a succeeded payment, or a refund or void of one the gateway has not settled (it then voids it).
         During(Succeeded,
-            When(RefundRequested, r => Check(r.Saga, RefundKinds.Refund, r.Message.Reason, r.Message.IdempotencyKey).Decision == RefundDecision.Accept)
+            When(RefundRequested, r => Accepts(r.Saga, RefundKinds.Refund, r.Message.Reason, r.Message.IdempotencyKey))
                 .Then(ctx => Record(ctx, Refunding, ctx.Saga.AcceptRefund(RefundKinds.Refund, ctx.Message.Reason, ctx.Message.IdempotencyKey.Trim(), Now())))
                 .TransitionTo(Refunding));
 
         During(Processing,
-            When(RefundRequested, r => Check(r.Saga, RefundKinds.Refund, r.Message.Reason, r.Message.IdempotencyKey).Decision == RefundDecision.Accept)
+            When(RefundRequested, r => Accepts(r.Saga, RefundKinds.Refund, r.Message.Reason, r.Message.IdempotencyKey))
                 .Then(ctx => Record(ctx, Refunding, ctx.Saga.AcceptRefund(RefundKinds.Refund, ctx.Message.Reason, ctx.Message.IdempotencyKey.Trim(), Now())))
                 .TransitionTo(Refunding),
-            When(VoidRequested, r => Check(r.Saga, RefundKinds.Void, r.Message.Reason, r.Message.IdempotencyKey).Decision == RefundDecision.Accept)
+            When(VoidRequested, r => Accepts(r.Saga, RefundKinds.Void, r.Message.Reason, r.Message.IdempotencyKey))
                 .Then(ctx => Record(ctx, Refunding, ctx.Saga.AcceptRefund(RefundKinds.Void, ctx.Message.Reason, ctx.Message.IdempotencyKey.Trim(), Now())))
                 .TransitionTo(Refunding));
 
         // Everything else is noted; a refusal is published with its reason, a repeat of the same key only noted.
         DuringAny(
-            When(RefundRequested, r => Check(r.Saga, RefundKinds.Refund, r.Message.Reason, r.Message.IdempotencyKey).Decision != RefundDecision.Accept)
-                .Then(ctx => NoteNotAccepted(ctx, RefundKinds.Refund, ctx.Message.Reason, ctx.Message.IdempotencyKey))
-                .If(ctx => Check(ctx.Saga, RefundKinds.Refund, ctx.Message.Reason, ctx.Message.IdempotencyKey).Decision == RefundDecision.Refuse, refused => refused
-                    .Publish(ctx => ctx.Saga.ToRefundRefused(RefundKinds.Refund, ctx.Message.IdempotencyKey,
-                        Check(ctx.Saga, RefundKinds.Refund, ctx.Message.Reason, ctx.Message.IdempotencyKey), Now()))),
-            When(VoidRequested, r => Check(r.Saga, RefundKinds.Void, r.Message.Reason, r.Message.IdempotencyKey).Decision != RefundDecision.Accept)
-                .Then(ctx => NoteNotAccepted(ctx, RefundKinds.Void, ctx.Message.Reason, ctx.Message.IdempotencyKey))
-                .If(ctx => Check(ctx.Saga, RefundKinds.Void, ctx.Message.Reason, ctx.Message.IdempotencyKey).Decision == RefundDecision.Refuse, refused => refused
-                    .Publish(ctx => ctx.Saga.ToRefundRefused(RefundKinds.Void, ctx.Message.IdempotencyKey,
-                        Check(ctx.Saga, RefundKinds.Void, ctx.Message.Reason, ctx.Message.IdempotencyKey), Now()))));
+            NotAccepted(When(RefundRequested, r => !Accepts(r.Saga, RefundKinds.Refund, r.Message.Reason, r.Message.IdempotencyKey)),
+                RefundKinds.Refund, m => m.Reason, m => m.IdempotencyKey),
+            NotAccepted(When(VoidRequested, r => !Accepts(r.Saga, RefundKinds.Void, r.Message.Reason, r.Message.IdempotencyKey)),
+                RefundKinds.Void, m => m.Reason, m => m.IdempotencyKey));
 
         // The gateway was asked to cancel, then asked how the payment stands: only its status moves the payment on.
         During(Refunding,
@@ -293,11 +287,18 @@ public sealed partial class PaymentStateMachine : MassTransitStateMachine<Paymen
             context.Saga.CompletedAt = completedAt ?? context.Saga.CompletedAt;
         }
 
-        RefundCheck Check(PaymentState payment, string kind, string reason, string idempotencyKey) =>
-            payment.CheckRefund(kind, reason, idempotencyKey, gateways);
+        bool Accepts(PaymentState payment, string kind, string reason, string idempotencyKey) =>
+            payment.CheckRefund(kind, reason, idempotencyKey, gateways).Decision == RefundDecision.Accept;
 
-        void NoteNotAccepted<T>(BehaviorContext<PaymentState, T> context, string kind, string reason, string idempotencyKey) where T : class =>
-            context.Saga.RecordNote(context.Saga.NoteRefundNotAccepted(kind, Check(context.Saga, kind, reason, idempotencyKey)), Now());
+        EventActivityBinder<PaymentState, T> NotAccepted<T>(EventActivityBinder<PaymentState, T> binder, string kind,
+            Func<T, string> reason, Func<T, string> idempotencyKey) where T : class
+        {
+            RefundCheck Check(BehaviorContext<PaymentState, T> ctx) => ctx.Saga.CheckRefund(kind, reason(ctx.Message), idempotencyKey(ctx.Message), gateways);
+            return binder
+                .Then(ctx => ctx.Saga.RecordNote(ctx.Saga.NoteRefundNotAccepted(kind, Check(ctx)), Now()))
+                .If(ctx => Check(ctx).Decision == RefundDecision.Refuse, refused => refused
+                    .Publish(ctx => ctx.Saga.ToRefundRefused(kind, idempotencyKey(ctx.Message), Check(ctx), Now())));
+        }
 
         EventActivityBinder<PaymentState, T> PollFromNow<T>(EventActivityBinder<PaymentState, T> binder) where T : class => binder
             .Then(ctx => ctx.Saga.InquiryAttempts = 0)
