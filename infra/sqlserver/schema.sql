@@ -95,6 +95,14 @@ CREATE TABLE [payments] (
     [UpdatedAt] datetimeoffset NOT NULL,
     [CompletedAt] datetimeoffset NULL,
     [NeedsReconciliation] bit NOT NULL,
+    [RefundKind] nvarchar(8) NULL,
+    [RefundReason] nvarchar(500) NULL,
+    [RefundIdempotencyKey] nvarchar(100) NULL,
+    [RefundFrom] nvarchar(32) NULL,
+    [RefundRequestedAt] datetimeoffset NULL,
+    [RefundedAt] datetimeoffset NULL,
+    [RefundFailureCode] nvarchar(64) NULL,
+    [RefundFailureReason] nvarchar(1000) NULL,
     [RowVersion] rowversion NULL,
     CONSTRAINT [PK_payments] PRIMARY KEY ([CorrelationId])
 );

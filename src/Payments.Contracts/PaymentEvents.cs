@@ -47,6 +47,10 @@ public static class PaymentStatuses
     public const string Processing = "Processing";
     public const string Succeeded = "Succeeded";
     public const string Failed = "Failed";
+    /// <summary>A refund or void is on its way to the gateway.</summary>
+    public const string Refunding = "Refunding";
+    public const string Refunded = "Refunded";
+    public const string Voided = "Voided";
 }
 
 public static class PaymentGateways

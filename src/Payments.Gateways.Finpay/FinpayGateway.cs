@@ -76,9 +76,13 @@ public sealed partial class FinpayGateway(FinpayClient client, IOptions<FinpayOp
         {
             Cancelled = false,
             ResponseCode = "unsupported",
-            ResponseMessage = "Finpay has no public cancel API",
+            ResponseMessage = NoCancelApi,
         });
     }
+
+    public string? CannotCancel(GatewayPaymentReference reference) => NoCancelApi;
+
+    private const string NoCancelApi = "Finpay has no public cancel API: void or refund the payment in Finpay's dashboard";
 
     internal ChargeResult MapCharge(FinpayReply<FinpayPaymentData> reply)
     {

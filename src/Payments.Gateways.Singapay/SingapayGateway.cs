@@ -95,6 +95,12 @@ public sealed partial class SingapayGateway(SingapayClient client, IOptions<Sing
         };
     }
 
+    /// <summary>Singapay's cancel takes its own ids only, like its inquiry; our reference is no way to find the payment.</summary>
+    public string? CannotCancel(GatewayPaymentReference reference) =>
+        string.IsNullOrEmpty(reference.GatewayTransactionId)
+            ? "no Singapay transaction id is known for this payment, and Singapay cancels by its own id only: cancel it in Singapay's dashboard"
+            : null;
+
     internal ChargeResult MapCharge(SingapayReply<SingapayPaymentData> reply, string cardMasked)
     {
         if (!reply.Parsed)
@@ -175,6 +181,7 @@ public sealed partial class SingapayGateway(SingapayClient client, IOptions<Sing
             CardMasked = data.CardMasked,
             ResponseCode = status == GatewayPaymentStatus.Failed ? data.ProviderResultCode ?? data.Status : data.Status,
             ResponseMessage = status == GatewayPaymentStatus.Failed ? data.ProviderResultMessage : null,
+            CancelType = SingapayStatuses.CancelTypeOf(data.Status),
         };
     }
 

@@ -76,4 +76,12 @@ public static class SingapayStatuses
         Cancelled or Refunded => GatewayPaymentStatus.Cancelled,
         _ => GatewayPaymentStatus.Unknown,
     };
+
+    /// <summary>void or refund for a cancelled or refunded payment; null otherwise.</summary>
+    public static string? CancelTypeOf(string? status) => status?.Trim().ToLowerInvariant() switch
+    {
+        Cancelled => "void",
+        Refunded => "refund",
+        _ => null,
+    };
 }

@@ -53,6 +53,8 @@ public sealed record InquiryResult
     public string? CardMasked { get; init; }
     public string? ResponseCode { get; init; }
     public string? ResponseMessage { get; init; }
+    /// <summary>For <see cref="GatewayPaymentStatus.Cancelled"/>: void or refund, when the gateway says which.</summary>
+    public string? CancelType { get; init; }
 
     public static InquiryResult Unknown(string code, string message) =>
         new() { Status = GatewayPaymentStatus.Unknown, ResponseCode = code, ResponseMessage = message };

@@ -21,6 +21,9 @@ public interface IPaymentGateway
 
     /// <summary>Voids a payment that has not succeeded, refunds one that has.</summary>
     Task<CancelResult> CancelAsync(GatewayPaymentReference reference, CancellationToken cancellationToken);
+
+    /// <summary>Why <see cref="CancelAsync"/> cannot cancel this payment, or null when it can.</summary>
+    string? CannotCancel(GatewayPaymentReference reference) => null;
 }
 
 /// <summary>How to find a payment at its gateway: by the gateway's id when known, else by the merchant reference.</summary>

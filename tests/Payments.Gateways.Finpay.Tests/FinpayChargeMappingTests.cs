@@ -165,7 +165,7 @@ public sealed class FinpayChargeMappingTests
         var result = await services.Gateway.CancelAsync(Charges.Reference("ORD-2004", "C-1"), Ct);
 
         Assert.False(result.Cancelled);
-        Assert.Equal("Finpay has no public cancel API", result.ResponseMessage);
+        Assert.Equal("Finpay has no public cancel API: void or refund the payment in Finpay's dashboard", result.ResponseMessage);
         Assert.Empty(finpay.Requests);
     }
 }

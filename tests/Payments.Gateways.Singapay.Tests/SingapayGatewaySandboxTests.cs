@@ -165,8 +165,11 @@ public sealed class SingapayGatewaySandboxTests(SandboxFixture sandbox) : IClass
 
         Assert.True(cancel.Cancelled);
         Assert.Equal("void", cancel.CancelType);
-        Assert.Equal(GatewayPaymentStatus.Cancelled, (await sandbox.Gateway.InquireAsync(reference, Ct)).Status);
+        var inquiry = await sandbox.Gateway.InquireAsync(reference, Ct);
+        Assert.Equal(GatewayPaymentStatus.Cancelled, inquiry.Status);
+        Assert.Equal("void", inquiry.CancelType);
         Assert.Equal("cancelled", sandbox.Ledger.Find(charge.MerchantReference)!.Status);
+        Assert.Equal(0, sandbox.Ledger.RefundsFor(charge.MerchantReference));
     }
 
     [Fact]
@@ -185,6 +188,18 @@ public sealed class SingapayGatewaySandboxTests(SandboxFixture sandbox) : IClass
         Assert.Equal("refunded", sandbox.Ledger.Find(charge.MerchantReference)!.Status);
         Assert.False(again.Cancelled);
         Assert.Equal("SP019", again.ResponseCode);
+        var inquiry = await sandbox.Gateway.InquireAsync(reference, Ct);
+        Assert.Equal(GatewayPaymentStatus.Cancelled, inquiry.Status);
+        Assert.Equal("refund", inquiry.CancelType);
+        Assert.Equal(1, sandbox.Ledger.RefundsFor(charge.MerchantReference));
+        Assert.Equal(2, sandbox.Ledger.Find(charge.MerchantReference)!.CancelRequests);
+    }
+
+    [Fact]
+    public void Cancel_needs_Singapay_own_transaction_id()
+    {
+        Assert.NotNull(sandbox.Gateway.CannotCancel(new GatewayPaymentReference("ORD-1", null, null)));
+        Assert.Null(sandbox.Gateway.CannotCancel(new GatewayPaymentReference("ORD-1", "99TX", null)));
     }
 
     [Theory]

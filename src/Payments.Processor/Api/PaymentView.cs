@@ -22,7 +22,8 @@ public sealed record PaymentView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? CompletedAt,
-    IReadOnlyList<TransitionView> Transitions)
+    IReadOnlyList<TransitionView> Transitions,
+    RefundView? Refund = null)
 {
     public static PaymentView From(PaymentState payment, string redirectPageUrl)
     {
@@ -39,11 +40,19 @@ public sealed record PaymentView(
             payment.Amount, payment.Currency, payment.InstallmentMonths, payment.CardMasked, payment.GatewayTransactionId,
             payment.ProviderTransactionId, payment.AuthorizationCode, payment.FailureCode, payment.FailureReason,
             payment.NeedsReconciliation, redirect,
-            payment.CreatedAt, payment.UpdatedAt, payment.CompletedAt, transitions);
+            payment.CreatedAt, payment.UpdatedAt, payment.CompletedAt, transitions,
+            payment.RefundKind is null
+                ? null
+                : new RefundView(payment.RefundKind, payment.RefundReason, payment.RefundIdempotencyKey, payment.RefundRequestedAt,
+                    payment.RefundedAt, payment.RefundFailureCode, payment.RefundFailureReason));
     }
 }
 
 /// <summary>Open <see cref="PageUrl"/> in the customer's browser to finish 3-D Secure.</summary>
 public sealed record RedirectView(string PageUrl, string? GatewayUrl, DateTimeOffset? ExpiresAt);
+
+/// <summary>The refund or void last accepted: when the gateway confirmed it, or why it was not done.</summary>
+public sealed record RefundView(string Kind, string? Reason, string? IdempotencyKey, DateTimeOffset? RequestedAt, DateTimeOffset? CompletedAt,
+    string? FailureCode, string? FailureReason);
 
 public sealed record TransitionView(int Sequence, DateTimeOffset At, string? From, string To, string Cause, string? Detail, bool Contradiction);

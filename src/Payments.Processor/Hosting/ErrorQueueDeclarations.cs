@@ -19,6 +19,7 @@ public sealed partial class ErrorQueueDeclarations(RabbitMqSettings rabbit, Time
         SubmitChargeConsumer.QueueName,
         KebabCaseEndpointNameFormatter.Instance.Consumer<InquirePaymentStatusConsumer>(),
         KebabCaseEndpointNameFormatter.Instance.Consumer<CancelPaymentConsumer>(),
+        KebabCaseEndpointNameFormatter.Instance.Consumer<SubmitCancelConsumer>(),
     ];
 
     public async Task StartAsync(CancellationToken cancellationToken)

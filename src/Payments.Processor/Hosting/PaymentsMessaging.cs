@@ -100,6 +100,7 @@ public static class PaymentsMessaging
         x.AddConsumer<SubmitChargeConsumer, SubmitChargeConsumerDefinition>();
         x.AddConsumer<InquirePaymentStatusConsumer, GatewayConsumerDefinition<InquirePaymentStatusConsumer>>();
         x.AddConsumer<CancelPaymentConsumer, GatewayConsumerDefinition<CancelPaymentConsumer>>();
+        x.AddConsumer<SubmitCancelConsumer, GatewayConsumerDefinition<SubmitCancelConsumer>>();
         x.AddDurableMessageScheduler();
 
         if (settings.Database == DatabaseProvider.InMemory)

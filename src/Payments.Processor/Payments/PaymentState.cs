@@ -54,7 +54,20 @@ public class PaymentState : SagaStateMachineInstance, ISagaVersion
     /// </summary>
     public bool NeedsReconciliation { get; set; }
 
-    public bool IsFinal => CurrentState is PaymentStatuses.Succeeded or PaymentStatuses.Failed;
+    /// <summary>The refund or void last asked for (refund or void), with its reason and idempotency key.</summary>
+    public string? RefundKind { get; set; }
+    public string? RefundReason { get; set; }
+    public string? RefundIdempotencyKey { get; set; }
+    /// <summary>The status the payment had when that refund or void was accepted: where a refused one returns it to.</summary>
+    public string? RefundFrom { get; set; }
+    public DateTimeOffset? RefundRequestedAt { get; set; }
+    /// <summary>When the gateway's status confirmed the refund or void.</summary>
+    public DateTimeOffset? RefundedAt { get; set; }
+    /// <summary>Why the last refund or void was not done (see <see cref="Contracts.RefundFailureCodes"/>).</summary>
+    public string? RefundFailureCode { get; set; }
+    public string? RefundFailureReason { get; set; }
+
+    public bool IsFinal => CurrentState is PaymentStatuses.Succeeded or PaymentStatuses.Failed or PaymentStatuses.Refunded or PaymentStatuses.Voided;
 
     public GatewayPaymentReference GatewayReference => new(MerchantReference, GatewayTransactionId, AccountId);
 }

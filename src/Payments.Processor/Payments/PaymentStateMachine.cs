@@ -18,6 +18,9 @@ public sealed partial class PaymentStateMachine : MassTransitStateMachine<Paymen
     public State Processing { get; private set; } = null!;
     public State Succeeded { get; private set; } = null!;
     public State Failed { get; private set; } = null!;
+    public State Refunding { get; private set; } = null!;
+    public State Refunded { get; private set; } = null!;
+    public State Voided { get; private set; } = null!;
 
     public Event<ChargeRequested> ChargeRequested { get; private set; } = null!;
     public Event<ChargeAccepted> ChargeAccepted { get; private set; } = null!;
@@ -27,13 +30,18 @@ public sealed partial class PaymentStateMachine : MassTransitStateMachine<Paymen
     public Event<ChargeNotSent> ChargeNotSent { get; private set; } = null!;
     public Event<GatewayStatusReported> StatusReported { get; private set; } = null!;
     public Event<ResolvePayment> ResolveRequested { get; private set; } = null!;
+    public Event<RefundPayment> RefundRequested { get; private set; } = null!;
+    public Event<VoidPayment> VoidRequested { get; private set; } = null!;
+    public Event<GatewayCancelReported> CancelReported { get; private set; } = null!;
 
     public Schedule<PaymentState, InquiryDue> InquiryPoll { get; private set; } = null!;
     public Schedule<PaymentState, RedirectWindowExpired> RedirectExpiry { get; private set; } = null!;
 
     private static readonly Uri ChargeQueue = new($"queue:{SubmitChargeConsumer.QueueName}");
+    private static readonly Uri CancelQueue = new($"queue:{KebabCaseEndpointNameFormatter.Instance.Consumer<SubmitCancelConsumer>()}");
 
-    public PaymentStateMachine(TimeProvider clock, IOptions<PaymentOptions> options, CardCipher cipher, ILogger<PaymentStateMachine> logger)
+    public PaymentStateMachine(TimeProvider clock, IOptions<PaymentOptions> options, CardCipher cipher, PaymentGatewayRouter gateways,
+        ILogger<PaymentStateMachine> logger)
     {
         var settings = options.Value;
         DateTimeOffset Now() => clock.GetUtcNow();
@@ -50,6 +58,9 @@ public sealed partial class PaymentStateMachine : MassTransitStateMachine<Paymen
         Event(() => ChargeNotSent, e => CorrelateToExisting(e, m => m.PaymentId));
         Event(() => StatusReported, e => CorrelateToExisting(e, m => m.PaymentId));
         Event(() => ResolveRequested, e => CorrelateToExisting(e, m => m.PaymentId));
+        Event(() => RefundRequested, e => CorrelateToExisting(e, m => m.PaymentId));
+        Event(() => VoidRequested, e => CorrelateToExisting(e, m => m.PaymentId));
+        Event(() => CancelReported, e => CorrelateToExisting(e, m => m.PaymentId));
         Schedule(() => InquiryPoll, x => x.InquiryPollTokenId, s => s.Received = r => r.CorrelateById(m => m.Message.PaymentId));
         Schedule(() => RedirectExpiry, x => x.RedirectExpiryTokenId, s => s.Received = r => r.CorrelateById(m => m.Message.PaymentId));
 
@@ -144,15 +155,78 @@ public sealed partial class PaymentStateMachine : MassTransitStateMachine<Paymen
         During(Processing,
             Ignore(RedirectExpiry.Received));
 
+        // A refund of a succeeded payment, or a refund or void of one the gateway has not settled (it then voids it).
+        During(Succeeded,
+            When(RefundRequested, r => Accepts(r.Saga, RefundKinds.Refund, r.Message.Reason, r.Message.IdempotencyKey))
+                .Then(ctx => Record(ctx, Refunding, ctx.Saga.AcceptRefund(RefundKinds.Refund, ctx.Message.Reason, ctx.Message.IdempotencyKey.Trim(), Now())))
+                .TransitionTo(Refunding));
+
+        During(Processing,
+            When(RefundRequested, r => Accepts(r.Saga, RefundKinds.Refund, r.Message.Reason, r.Message.IdempotencyKey))
+                .Then(ctx => Record(ctx, Refunding, ctx.Saga.AcceptRefund(RefundKinds.Refund, ctx.Message.Reason, ctx.Message.IdempotencyKey.Trim(), Now())))
+                .TransitionTo(Refunding),
+            When(VoidRequested, r => Accepts(r.Saga, RefundKinds.Void, r.Message.Reason, r.Message.IdempotencyKey))
+                .Then(ctx => Record(ctx, Refunding, ctx.Saga.AcceptRefund(RefundKinds.Void, ctx.Message.Reason, ctx.Message.IdempotencyKey.Trim(), Now())))
+                .TransitionTo(Refunding));
+
+        // Everything else is noted; a refusal is published with its reason, a repeat of the same key only noted.
+        DuringAny(
+            NotAccepted(When(RefundRequested, r => !Accepts(r.Saga, RefundKinds.Refund, r.Message.Reason, r.Message.IdempotencyKey)),
+                RefundKinds.Refund, m => m.Reason, m => m.IdempotencyKey),
+            NotAccepted(When(VoidRequested, r => !Accepts(r.Saga, RefundKinds.Void, r.Message.Reason, r.Message.IdempotencyKey)),
+                RefundKinds.Void, m => m.Reason, m => m.IdempotencyKey));
+
+        // The gateway was asked to cancel, then asked how the payment stands: only its status moves the payment on.
+        During(Refunding,
+            When(CancelReported, r => r.Saga.CancelOutcomeOf(r.Message) == CancelOutcome.Refunded)
+                .Then(ctx => Record(ctx, Refunded, ctx.Saga.ApplyCancelled(ctx.Message, Now())))
+                .TransitionTo(Refunded),
+            When(CancelReported, r => r.Saga.CancelOutcomeOf(r.Message) == CancelOutcome.Voided)
+                .Then(ctx => Record(ctx, Voided, ctx.Saga.ApplyCancelled(ctx.Message, Now())))
+                .TransitionTo(Voided),
+            When(CancelReported, r => r.Saga.CancelOutcomeOf(r.Message) == CancelOutcome.NotCancelledSucceeded)
+                .Then(ctx => RecordReturn(ctx, Succeeded, ctx.Saga.ApplyCancelRefused(ctx.Message)))
+                .Publish(ctx => ctx.Saga.ToRefundFailed(Succeeded.Name, Now()))
+                .TransitionTo(Succeeded),
+            When(CancelReported, r => r.Saga.CancelOutcomeOf(r.Message) == CancelOutcome.NotCancelledProcessing)
+                .Then(ctx => Record(ctx, Processing, ctx.Saga.ApplyCancelRefused(ctx.Message)))
+                .Publish(ctx => ctx.Saga.ToRefundFailed(Processing.Name, Now()))
+                .TransitionTo(Processing),
+            When(CancelReported, r => r.Saga.CancelOutcomeOf(r.Message) == CancelOutcome.ChargeFailed)
+                .Then(ctx => Record(ctx, Failed, ctx.Saga.ApplyChargeFailedBeforeVoid(ctx.Message)))
+                .Publish(ctx => ctx.Saga.ToRefundFailed(Failed.Name, Now()))
+                .TransitionTo(Failed),
+            // Not confirmed either way: the cancel is sent again later, which is safe, as a gateway cancels a payment once.
+            When(CancelReported, r => r.Saga.CancelOutcomeOf(r.Message) == CancelOutcome.Unconfirmed)
+                .Then(ctx => ctx.Saga.RecordNote(ctx.Saga.FlagCancelUnconfirmed(ctx.Message), Now()))
+                .Schedule(InquiryPoll, ctx => new InquiryDue(ctx.Saga.CorrelationId),
+                    ctx => (Now() + settings.NextPollDelay(ctx.Saga.InquiryAttempts)).UtcDateTime),
+            When(InquiryPoll.Received)
+                .Then(ctx => ctx.Saga.InquiryAttempts++)
+                .Send(CancelQueue, ctx => ctx.Saga.ToSubmitCancel()),
+            When(StatusReported)
+                .Then(ctx => ctx.Saga.RecordNote(new TransitionCause(ctx.Message.Source,
+                    $"report while {ctx.Saga.RefundKind} is in progress: {ctx.Message.Status} {ctx.Message.ResponseCode}"), Now())),
+            When(ChargeRequested)
+                .Then(ctx => ctx.Saga.RecordDuplicate(Now())),
+            When(ResolveRequested)
+                .Then(ctx => ctx.Saga.RecordNote(new TransitionCause(TransitionCauses.Ops,
+                    $"resolve by {ctx.Message.Actor} ignored: a {ctx.Saga.RefundKind} is in progress"), Now())),
+            Ignore(RedirectExpiry.Received));
+
+        // A cancel answer the payment no longer waits for (a redelivery) changes nothing.
+        During([Pending, Redirect, Processing, Succeeded, Failed, Refunded, Voided],
+            Ignore(CancelReported));
+
         // A charge answer that a callback or ops already overtook changes nothing.
-        During(Redirect, Processing, Succeeded, Failed,
+        During([Redirect, Processing, Succeeded, Failed, Refunding, Refunded, Voided],
             Ignore(ChargeAccepted),
             Ignore(ChargeRedirectRequired),
             Ignore(ChargeDeclined),
             Ignore(ChargeOutcomeUnknown),
             Ignore(ChargeNotSent));
 
-        During(Succeeded, Failed,
+        During(Succeeded, Failed, Refunded, Voided,
             When(StatusReported)
                 .Then(ctx => ctx.Saga.RecordLateReport(ctx.Message, Now())),
             When(ChargeRequested)
@@ -190,8 +264,41 @@ public sealed partial class PaymentStateMachine : MassTransitStateMachine<Paymen
         WhenEnter(Succeeded, Complete);
         WhenEnter(Failed, Complete);
 
+        WhenEnter(Refunding, refunding => refunding
+            .Then(ctx => ctx.Saga.InquiryAttempts = 0)
+            .Unschedule(InquiryPoll)
+            .Unschedule(RedirectExpiry)
+            .Send(CancelQueue, ctx => ctx.Saga.ToSubmitCancel()));
+        WhenEnter(Refunded, refunded => refunded
+            .Unschedule(InquiryPoll)
+            .Publish(ctx => ctx.Saga.ToRefunded()));
+        WhenEnter(Voided, voided => voided
+            .Unschedule(InquiryPoll)
+            .Publish(ctx => ctx.Saga.ToVoided()));
+
         void Record<T>(BehaviorContext<PaymentState, T> context, State to, TransitionCause cause) where T : class =>
             context.Saga.RecordTransition(to.Name, cause, Now());
+
+        // Back to where a refused refund or void started: the payment completed when it first got there, not now.
+        void RecordReturn<T>(BehaviorContext<PaymentState, T> context, State to, TransitionCause cause) where T : class
+        {
+            var completedAt = context.Saga.CompletedAt;
+            context.Saga.RecordTransition(to.Name, cause, Now());
+            context.Saga.CompletedAt = completedAt ?? context.Saga.CompletedAt;
+        }
+
+        bool Accepts(PaymentState payment, string kind, string reason, string idempotencyKey) =>
+            payment.CheckRefund(kind, reason, idempotencyKey, gateways).Decision == RefundDecision.Accept;
+
+        EventActivityBinder<PaymentState, T> NotAccepted<T>(EventActivityBinder<PaymentState, T> binder, string kind,
+            Func<T, string> reason, Func<T, string> idempotencyKey) where T : class
+        {
+            RefundCheck Check(BehaviorContext<PaymentState, T> ctx) => ctx.Saga.CheckRefund(kind, reason(ctx.Message), idempotencyKey(ctx.Message), gateways);
+            return binder
+                .Then(ctx => ctx.Saga.RecordNote(ctx.Saga.NoteRefundNotAccepted(kind, Check(ctx)), Now()))
+                .If(ctx => Check(ctx).Decision == RefundDecision.Refuse, refused => refused
+                    .Publish(ctx => ctx.Saga.ToRefundRefused(kind, idempotencyKey(ctx.Message), Check(ctx), Now())));
+        }
 
         EventActivityBinder<PaymentState, T> PollFromNow<T>(EventActivityBinder<PaymentState, T> binder) where T : class => binder
             .Then(ctx => ctx.Saga.InquiryAttempts = 0)
@@ -207,7 +314,9 @@ public sealed partial class PaymentStateMachine : MassTransitStateMachine<Paymen
             .Then(ctx => ctx.Saga.NeedsReconciliation = false)
             .Unschedule(InquiryPoll)
             .Unschedule(RedirectExpiry)
-            .Publish(ctx => ctx.Saga.ToCompleted());
+            // A refused refund returns the payment to Succeeded: PaymentCompleted went out when it first got there.
+            .If(ctx => ctx.Saga.RefundFrom != PaymentStatuses.Succeeded, first => first
+                .Publish(ctx => ctx.Saga.ToCompleted()));
 
         void CorrelateToExisting<T>(IEventCorrelationConfigurator<PaymentState, T> e, Func<T, Guid> paymentId) where T : class
         {

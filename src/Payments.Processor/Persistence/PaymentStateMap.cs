@@ -25,6 +25,12 @@ public sealed class PaymentStateMap(string? providerName) : SagaClassMap<Payment
         entity.Property(x => x.PaymentUrl).HasMaxLength(4000);
         entity.Property(x => x.FailureCode).HasMaxLength(64);
         entity.Property(x => x.FailureReason).HasMaxLength(1000);
+        entity.Property(x => x.RefundKind).HasMaxLength(8);
+        entity.Property(x => x.RefundReason).HasMaxLength(500);
+        entity.Property(x => x.RefundIdempotencyKey).HasMaxLength(100);
+        entity.Property(x => x.RefundFrom).HasMaxLength(32);
+        entity.Property(x => x.RefundFailureCode).HasMaxLength(64);
+        entity.Property(x => x.RefundFailureReason).HasMaxLength(1000);
         entity.Ignore(x => x.IsFinal);
         entity.Ignore(x => x.GatewayReference);
 

@@ -73,6 +73,13 @@ public sealed class SingapayLedger
             return ChargesForLocked(referenceNo);
     }
 
+    /// <summary>Times this payment was refunded (0 or 1 unless the sandbox itself is broken).</summary>
+    public int RefundsFor(string id)
+    {
+        lock (_gate)
+            return FindLocked(id)?.Refunds ?? 0;
+    }
+
     /// <summary>Valid payment POSTs that carried this reference, duplicates included.</summary>
     public int PaymentRequestsFor(string referenceNo)
     {
@@ -124,7 +131,7 @@ public sealed class SingapayLedger
         Charges: ChargesForLocked(t.ReferenceNo),
         PaymentRequests: _paymentRequestsByReference.GetValueOrDefault(t.ReferenceNo),
         t.InstallmentMonths, t.CancelType, t.ProviderAuthNo, t.ProviderResultCode, t.ProviderResultMessage,
-        t.CreatedAt, t.CompletedAt, t.FailedAt, t.CallbacksDelivered, t.CallbacksFailed);
+        t.CreatedAt, t.CompletedAt, t.FailedAt, t.CallbacksDelivered, t.CallbacksFailed, t.CancelRequests, t.Refunds);
 }
 
 /// <summary>One charge as the ledger shows it.</summary>
@@ -147,7 +154,9 @@ public sealed record SingapayLedgerEntry(
     DateTimeOffset? CompletedAt,
     DateTimeOffset? FailedAt,
     int CallbacksDelivered,
-    int CallbacksFailed);
+    int CallbacksFailed,
+    int CancelRequests,
+    int Refunds);
 
 /// <summary>The ledger's mutable record of a charge; only touched under the ledger's lock.</summary>
 internal sealed class SingapayTransaction
@@ -173,6 +182,10 @@ internal sealed class SingapayTransaction
     public DateTimeOffset? FailedAt { get; set; }
     public int CallbacksDelivered { get; set; }
     public int CallbacksFailed { get; set; }
+    /// <summary>Cancel calls for this payment, refused ones included.</summary>
+    public int CancelRequests { get; set; }
+    /// <summary>Times the money went back: 0 or 1, whatever the client sends.</summary>
+    public int Refunds { get; set; }
 }
 
 internal static class SingapayStatus

@@ -112,6 +112,7 @@ public sealed partial class SingapaySimulator(
         var now = timeProvider.GetUtcNow();
         var entry = ledger.Update(id, t =>
         {
+            t.CancelRequests++;
             switch (t.Status)
             {
                 case SingapayStatus.Pending or SingapayStatus.Processing:
@@ -122,6 +123,7 @@ public sealed partial class SingapaySimulator(
                 case SingapayStatus.Success:
                     t.Status = SingapayStatus.Refunded;
                     t.CancelType = "refund";
+                    t.Refunds++;
                     return true;
                 default:
                     return false;

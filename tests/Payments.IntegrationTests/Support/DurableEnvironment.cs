@@ -35,6 +35,7 @@ public class DurableEnvironment : IAsyncLifetime
     public SingapayLedger SingapayLedger => _sandbox!.Services.GetRequiredService<SingapayLedger>();
     public FinpayLedger FinpayLedger => _sandbox!.Services.GetRequiredService<FinpayLedger>();
     public IServiceProvider ProcessorServices => _processor!.Services;
+    public IServiceProvider SandboxServices => _sandbox!.Services;
 
     /// <summary>Whether this fixture runs the processor in the test process (not as a child process).</summary>
     protected virtual bool InProcessProcessor => true;

@@ -7,7 +7,7 @@ namespace Payments.IntegrationTests.Support;
 
 /// <summary>
 /// Another service on the same broker: it sends ChargeRequested as a merchant's service would, and records every
-/// PaymentCompleted and PaymentStatusChanged it receives, so tests can prove nothing was lost or published twice.
+/// PaymentCompleted, PaymentStatusChanged and refund outcome it receives, so tests can prove nothing was lost or published twice.
 /// </summary>
 public sealed class EventObserver : IAsyncDisposable
 {
@@ -16,6 +16,9 @@ public sealed class EventObserver : IAsyncDisposable
 
     public ConcurrentQueue<PaymentCompleted> Completed { get; } = new();
     public ConcurrentQueue<PaymentStatusChanged> StatusChanges { get; } = new();
+    public ConcurrentQueue<PaymentRefunded> Refunded { get; } = new();
+    public ConcurrentQueue<PaymentVoided> Voided { get; } = new();
+    public ConcurrentQueue<PaymentRefundFailed> RefundsFailed { get; } = new();
 
     private EventObserver(ServiceProvider provider)
     {
@@ -40,6 +43,9 @@ public sealed class EventObserver : IAsyncDisposable
                 {
                     e.Handler<PaymentCompleted>(c => { observer!.Completed.Enqueue(c.Message); return Task.CompletedTask; });
                     e.Handler<PaymentStatusChanged>(c => { observer!.StatusChanges.Enqueue(c.Message); return Task.CompletedTask; });
+                    e.Handler<PaymentRefunded>(c => { observer!.Refunded.Enqueue(c.Message); return Task.CompletedTask; });
+                    e.Handler<PaymentVoided>(c => { observer!.Voided.Enqueue(c.Message); return Task.CompletedTask; });
+                    e.Handler<PaymentRefundFailed>(c => { observer!.RefundsFailed.Enqueue(c.Message); return Task.CompletedTask; });
                 });
             });
         });

@@ -19,6 +19,9 @@ public sealed class ScriptedGateway(string name = PaymentGateways.Singapay) : IP
     public Func<ChargeRequested, ChargeResult> OnCharge { get; set; } = _ => Accepted();
     public Func<ChargeRequested, Exception?> ThrowOnCharge { get; set; } = _ => null;
     public InquiryResult DefaultInquiry { get; set; } = new() { Status = GatewayPaymentStatus.Processing };
+    public Func<GatewayPaymentReference, CancelResult> OnCancel { get; set; } = _ => new CancelResult { Cancelled = true, CancelType = "void" };
+    /// <summary>Set to make the gateway refuse every refund and void up front, as Finpay does.</summary>
+    public string? CannotCancelReason { get; set; }
 
     public int Charges => _charges;
     public int Inquiries => _inquiryCalls;
@@ -45,8 +48,10 @@ public sealed class ScriptedGateway(string name = PaymentGateways.Singapay) : IP
     public Task<CancelResult> CancelAsync(GatewayPaymentReference reference, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _cancels);
-        return Task.FromResult(new CancelResult { Cancelled = true, CancelType = "void" });
+        return Task.FromResult(OnCancel(reference));
     }
+
+    public string? CannotCancel(GatewayPaymentReference reference) => CannotCancelReason;
 
     public static ChargeResult Accepted() => new()
     {
