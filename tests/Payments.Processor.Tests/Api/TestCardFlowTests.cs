@@ -52,7 +52,9 @@ public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixtu
 
         await Browser.CompleteThreeDs(payment, "cancel");
 
-        await processor.WaitForStatus(id, "Failed");
+        payment = await processor.WaitForStatus(id, "Failed");
+        Assert.Equal("3ds_not_completed", payment.GetProperty("failureCode").GetString());
+        Assert.Equal("3DS", payment.GetProperty("gatewayCode").GetString());
     }
 
     [Fact]
@@ -63,8 +65,10 @@ public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixtu
         var payment = await processor.WaitForStatus(id, "Failed");
 
         // Pending is saved before the charge leaves, so the sandbox's signed failure callback (provider code 05) may
-        // settle the payment before the charge's own SP001 answer does: both are the gateway saying "declined".
-        Assert.Contains(payment.GetProperty("failureCode").GetString(), DeclineCodes);
+        // settle the payment before the charge's own SP001 answer does: both are the gateway saying "declined", and
+        // both read as card_declined.
+        Assert.Equal("card_declined", payment.GetProperty("failureCode").GetString());
+        Assert.Contains(payment.GetProperty("gatewayCode").GetString(), DeclineCodes);
         Assert.Equal(["Pending", "Failed"], Statuses(payment));
     }
 
@@ -98,7 +102,8 @@ public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixtu
 
         var payment = await processor.WaitForStatus(id, "Failed");
 
-        Assert.Equal("4030005", payment.GetProperty("failureCode").GetString());
+        Assert.Equal("card_declined", payment.GetProperty("failureCode").GetString());
+        Assert.Equal("4030005", payment.GetProperty("gatewayCode").GetString());
     }
 
     [Fact]
