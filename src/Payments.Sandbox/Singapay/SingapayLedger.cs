@@ -124,7 +124,7 @@ public sealed class SingapayLedger
         Charges: ChargesForLocked(t.ReferenceNo),
         PaymentRequests: _paymentRequestsByReference.GetValueOrDefault(t.ReferenceNo),
         t.InstallmentMonths, t.CancelType, t.ProviderAuthNo, t.ProviderResultCode, t.ProviderResultMessage,
-        t.CreatedAt, t.CompletedAt, t.FailedAt, t.CallbacksDelivered, t.CallbacksFailed);
+        t.CreatedAt, t.CompletedAt, t.FailedAt, t.CallbacksDelivered, t.CallbacksFailed, t.Scenario);
 }
 
 /// <summary>One charge as the ledger shows it.</summary>
@@ -147,7 +147,8 @@ public sealed record SingapayLedgerEntry(
     DateTimeOffset? CompletedAt,
     DateTimeOffset? FailedAt,
     int CallbacksDelivered,
-    int CallbacksFailed);
+    int CallbacksFailed,
+    SingapayCardScenario Scenario = SingapayCardScenario.Success);
 
 /// <summary>The ledger's mutable record of a charge; only touched under the ledger's lock.</summary>
 internal sealed class SingapayTransaction
