@@ -65,13 +65,18 @@ public sealed class FinpayCallbackVerifier(IOptions<FinpayOptions> options) : IG
         if (status is null)
             return null;
         var data = FinpayJson.Property(root, "data");
+        var gatewayStatus = FinpayPaymentStatuses.ToGatewayStatus(status);
+        var code = FinpayJson.Text(root, "responseCode");
         return new InquiryResult
         {
-            Status = FinpayPaymentStatuses.ToGatewayStatus(status),
+            Status = gatewayStatus,
             GatewayTransactionId = FinpayJson.Text(data, "id"),
             AuthorizationCode = FinpayJson.Text(data, "authorizationCode"),
-            ResponseCode = FinpayJson.Text(root, "responseCode"),
+            ResponseCode = code,
             ResponseMessage = FinpayJson.Text(root, "responseMessage") ?? status,
+            FailureCode = gatewayStatus is GatewayPaymentStatus.Failed or GatewayPaymentStatus.Cancelled
+                ? FinpayFailureCodes.ForPayment(gatewayStatus, code)
+                : null,
         };
     }
 

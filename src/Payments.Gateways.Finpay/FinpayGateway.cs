@@ -26,8 +26,9 @@ public sealed partial class FinpayGateway(FinpayClient client, IOptions<FinpayOp
             return new ChargeResult
             {
                 Kind = ChargeResultKind.Declined,
-                ResponseCode = "no_stored_card",
+                ResponseCode = FinpayFailureCodes.NoStoredCard,
                 ResponseMessage = "Finpay one-click payments need a stored card token.",
+                FailureCode = FinpayFailureCodes.For(FinpayFailureCodes.NoStoredCard),
             };
         }
 
@@ -106,6 +107,7 @@ public sealed partial class FinpayGateway(FinpayClient client, IOptions<FinpayOp
                 Kind = ChargeResultKind.Declined,
                 ResponseCode = code,
                 ResponseMessage = reply.ResponseMessage,
+                FailureCode = FinpayFailureCodes.For(code),
             },
             _ => ChargeResult.Unknown(code, reply.ResponseMessage ?? "Finpay's answer leaves the outcome open."),
         };
@@ -127,13 +129,17 @@ public sealed partial class FinpayGateway(FinpayClient client, IOptions<FinpayOp
         if (!_codes.IsSuccess(reply.ResponseCode) || reply.Data is null)
             return InquiryResult.Unknown(reply.ResponseCode!, reply.ResponseMessage ?? "Finpay did not report a status.");
 
+        var status = FinpayPaymentStatuses.ToGatewayStatus(reply.Data.Status);
+        var failed = status is GatewayPaymentStatus.Failed or GatewayPaymentStatus.Cancelled;
         return new InquiryResult
         {
-            Status = FinpayPaymentStatuses.ToGatewayStatus(reply.Data.Status),
+            Status = status,
             GatewayTransactionId = reply.Data.Id,
             AuthorizationCode = reply.Data.AuthorizationCode,
-            ResponseCode = reply.ResponseCode,
-            ResponseMessage = reply.Data.Status ?? reply.ResponseMessage,
+            // For a failed payment, its own code says why; the status check's code only says the check worked.
+            ResponseCode = failed ? reply.Data.ResponseCode ?? reply.ResponseCode : reply.ResponseCode,
+            ResponseMessage = failed ? reply.Data.ResponseMessage ?? reply.Data.Status : reply.Data.Status ?? reply.ResponseMessage,
+            FailureCode = failed ? FinpayFailureCodes.ForPayment(status, reply.Data.ResponseCode) : null,
         };
     }
 

@@ -125,12 +125,16 @@ public sealed record FinpayPaymentData(
 /// status: <c>{"responseCode":"2000000","responseMessage":"Success","data":{"id":"C-…","status":"PAID","authorizationCode":…,
 /// "amount":1000,"currency":"IDR"}}</c>.
 /// </summary>
-public sealed record FinpayStatusData(string? Id, string? Status, string? AuthorizationCode, string? Amount, string? Currency)
+/// <param name="ResponseCode">The payment's own outcome code (e.g. 4030005 for a declined one), not the status check's.</param>
+public sealed record FinpayStatusData(string? Id, string? Status, string? AuthorizationCode, string? Amount, string? Currency,
+    string? ResponseCode = null, string? ResponseMessage = null)
 {
     internal static FinpayStatusData From(JsonElement data) => new(
         FinpayJson.Text(data, "id"),
         FinpayJson.Text(data, "status"),
         FinpayJson.Text(data, "authorizationCode"),
         FinpayJson.Text(data, "amount"),
-        FinpayJson.Text(data, "currency"));
+        FinpayJson.Text(data, "currency"),
+        FinpayJson.Text(data, "responseCode"),
+        FinpayJson.Text(data, "responseMessage"));
 }

@@ -143,6 +143,7 @@ public sealed partial class SingapayGateway(SingapayClient client, IOptions<Sing
                     CardMasked = cardMasked,
                     ResponseCode = reply.ResponseCode,
                     ResponseMessage = reply.ResponseMessage,
+                    FailureCode = SingapayFailureCodes.ForCharge(reply.ResponseCode, reply.ResponseMessage),
                 };
             case ChargeCodeMeaning.TokenRejected:
                 // SP013 even with a freshly fetched token: rejected before processing, so nothing was charged.
@@ -175,6 +176,9 @@ public sealed partial class SingapayGateway(SingapayClient client, IOptions<Sing
         var status = SingapayStatuses.ToGatewayStatus(data.Status);
         return new InquiryResult
         {
+            FailureCode = status is GatewayPaymentStatus.Failed or GatewayPaymentStatus.Cancelled
+                ? SingapayFailureCodes.ForTransaction(status, data.ProviderResultCode)
+                : null,
             Status = status,
             GatewayTransactionId = data.TransactionId,
             AuthorizationCode = data.ProviderAuthNo,

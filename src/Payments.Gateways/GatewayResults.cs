@@ -24,6 +24,8 @@ public sealed record ChargeResult
     /// <summary>The gateway's own code (SP001, 4010000, timeout…), kept verbatim for the audit trail.</summary>
     public string? ResponseCode { get; init; }
     public string? ResponseMessage { get; init; }
+    /// <summary>For <see cref="ChargeResultKind.Declined"/>: what the refusal means, one of <c>FailureCodes.All</c>.</summary>
+    public string? FailureCode { get; init; }
 
     public static ChargeResult Unknown(string code, string message) =>
         new() { Kind = ChargeResultKind.OutcomeUnknown, ResponseCode = code, ResponseMessage = message };
@@ -55,6 +57,8 @@ public sealed record InquiryResult
     public string? ResponseMessage { get; init; }
     /// <summary>For <see cref="GatewayPaymentStatus.Cancelled"/>: void or refund, when the gateway says which.</summary>
     public string? CancelType { get; init; }
+    /// <summary>For Failed and Cancelled: what the outcome means, one of <c>FailureCodes.All</c>.</summary>
+    public string? FailureCode { get; init; }
 
     public static InquiryResult Unknown(string code, string message) =>
         new() { Status = GatewayPaymentStatus.Unknown, ResponseCode = code, ResponseMessage = message };

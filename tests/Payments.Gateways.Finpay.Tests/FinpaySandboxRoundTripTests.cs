@@ -38,7 +38,11 @@ public sealed class FinpaySandboxRoundTripTests
         Assert.Equal(ChargeResultKind.Declined, charge.Kind);
         Assert.Equal("4030005", charge.ResponseCode);
         Assert.Equal("Do Not Honor", charge.ResponseMessage);
+        Assert.Equal("card_declined", charge.FailureCode);
         Assert.Equal(GatewayPaymentStatus.Failed, status.Status);
+        // The status check reports the payment's own code, not its own 2000000.
+        Assert.Equal("4030005", status.ResponseCode);
+        Assert.Equal("card_declined", status.FailureCode);
     }
 
     [Fact]

@@ -64,23 +64,23 @@ public sealed class SingapayGatewayMappingTests
     }
 
     [Theory]
-    [InlineData("SP001", "Payment declined by issuer")]
-    [InlineData("SP001", "Card Expiri Date Check Please.")]
-    [InlineData("SP003", "Insufficient balance")]
-    [InlineData("SP006", "Beneficiary limit exceeded")]
-    [InlineData("SP007", "Account limit exceeded")]
-    [InlineData("SP008", "Invalid reference number")]
-    [InlineData("SP010", "Beneficiary account not found")]
-    [InlineData("SP011", "Vendor not active")]
-    [InlineData("SP012", "Bad request")]
-    [InlineData("SP014", "Not found")]
-    [InlineData("SP015", "Forbidden")]
-    [InlineData("SP016", "Invalid signature")]
-    [InlineData("SP017", "IP not whitelisted")]
-    [InlineData("SP018", "The customer_email field must be a valid email address.")]
-    [InlineData("SP019", "General error")]
-    [InlineData("SP020", "Merchant account not found")]
-    public async Task Definitive_refusals_are_declined_keeping_code_and_message(string code, string message)
+    [InlineData("SP001", "Payment declined by issuer", "card_declined")]
+    [InlineData("SP001", "Card Expiri Date Check Please.", "expired_card")]
+    [InlineData("SP003", "Insufficient balance", "insufficient_funds")]
+    [InlineData("SP006", "Beneficiary limit exceeded", "gateway_rejected")]
+    [InlineData("SP007", "Account limit exceeded", "gateway_rejected")]
+    [InlineData("SP008", "Invalid reference number", "validation")]
+    [InlineData("SP010", "Beneficiary account not found", "gateway_rejected")]
+    [InlineData("SP011", "Vendor not active", "gateway_rejected")]
+    [InlineData("SP012", "Bad request", "validation")]
+    [InlineData("SP014", "Not found", "gateway_rejected")]
+    [InlineData("SP015", "Forbidden", "gateway_rejected")]
+    [InlineData("SP016", "Invalid signature", "gateway_rejected")]
+    [InlineData("SP017", "IP not whitelisted", "gateway_rejected")]
+    [InlineData("SP018", "The customer_email field must be a valid email address.", "validation")]
+    [InlineData("SP019", "General error", "gateway_rejected")]
+    [InlineData("SP020", "Merchant account not found", "gateway_rejected")]
+    public async Task Definitive_refusals_are_declined_keeping_code_and_message(string code, string message, string failureCode)
     {
         var (result, stub) = await ChargeAgainst(_ => StubSingapay.Envelope(HttpStatusCode.BadRequest, code, message,
             """{"transaction_id":"99DECLINED","reference_no":"ORD-1","status":"failed"}"""));
@@ -88,6 +88,7 @@ public sealed class SingapayGatewayMappingTests
         Assert.Equal(ChargeResultKind.Declined, result.Kind);
         Assert.Equal(code, result.ResponseCode);
         Assert.Equal(message, result.ResponseMessage);
+        Assert.Equal(failureCode, result.FailureCode);
         Assert.Single(stub.CardRequests);
     }
 

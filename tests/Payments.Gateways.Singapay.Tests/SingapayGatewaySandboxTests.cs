@@ -72,9 +72,11 @@ public sealed class SingapayGatewaySandboxTests(SandboxFixture sandbox) : IClass
     }
 
     [Theory]
-    [InlineData(SingapayTestCards.Declined, "SP001", "Payment declined by issuer")]
-    [InlineData(SingapayTestCards.InsufficientFunds, "SP003", "Insufficient balance")]
-    public async Task Declining_cards_are_declined_with_Singapay_code_and_message(string card, string code, string message)
+    [InlineData(SingapayTestCards.Declined, "SP001", "Payment declined by issuer", "card_declined", "05")]
+    [InlineData(SingapayTestCards.InsufficientFunds, "SP003", "Insufficient balance", "insufficient_funds", "51")]
+    [InlineData(SingapayTestCards.ExpiredCard, "SP001", "Card Expiri Date Check Please.", "expired_card", "54")]
+    public async Task Declining_cards_are_declined_with_Singapay_code_and_message(string card, string code, string message,
+        string failureCode, string providerCode)
     {
         var charge = Charges.Valid(card);
 
@@ -83,7 +85,11 @@ public sealed class SingapayGatewaySandboxTests(SandboxFixture sandbox) : IClass
         Assert.Equal(ChargeResultKind.Declined, result.Kind);
         Assert.Equal(code, result.ResponseCode);
         Assert.Equal(message, result.ResponseMessage);
-        Assert.Equal(GatewayPaymentStatus.Failed, (await InquireByReference(charge.MerchantReference)).Status);
+        Assert.Equal(failureCode, result.FailureCode);
+        var inquiry = await InquireByReference(charge.MerchantReference);
+        Assert.Equal(GatewayPaymentStatus.Failed, inquiry.Status);
+        Assert.Equal(providerCode, inquiry.ResponseCode);
+        Assert.Equal(failureCode, inquiry.FailureCode);
     }
 
     [Fact]

@@ -50,8 +50,10 @@ public sealed class SingapayFlowTests(DurableEnvironment environment) : IClassFi
 
         Assert.False(completed.Succeeded);
         // Pending is saved before the charge leaves, so the sandbox's signed failure callback (provider code 05) may
-        // settle the payment before the charge's own SP001 answer does: both are the gateway saying "declined".
-        Assert.Contains(completed.FailureCode, DeclineCodes);
+        // settle the payment before the charge's own SP001 answer does: both are the gateway saying "declined", and
+        // both read as card_declined.
+        Assert.Equal("card_declined", completed.FailureCode);
+        Assert.Contains(completed.GatewayCode, DeclineCodes);
         await AssertOnceEverywhere(id, charge.MerchantReference);
     }
 

@@ -17,6 +17,8 @@ public sealed record PaymentView(
     string? AuthorizationCode,
     string? FailureCode,
     string? FailureReason,
+    string? GatewayCode,
+    string? GatewayMessage,
     bool NeedsReconciliation,
     RedirectView? Redirect,
     DateTimeOffset CreatedAt,
@@ -39,7 +41,7 @@ public sealed record PaymentView(
         return new PaymentView(payment.CorrelationId, payment.MerchantReference, payment.CurrentState, payment.Gateway,
             payment.Amount, payment.Currency, payment.InstallmentMonths, payment.CardMasked, payment.GatewayTransactionId,
             payment.ProviderTransactionId, payment.AuthorizationCode, payment.FailureCode, payment.FailureReason,
-            payment.NeedsReconciliation, redirect,
+            payment.GatewayCode, payment.GatewayMessage, payment.NeedsReconciliation, redirect,
             payment.CreatedAt, payment.UpdatedAt, payment.CompletedAt, transitions,
             payment.RefundKind is null
                 ? null

@@ -70,7 +70,7 @@ public static partial class PaymentsEndpoints
         // What can be told now is told now, every field at once; the saga checks the same rules for bus senders.
         if (ChargeRequestValidator.Validate(charge, clock.GetUtcNow()) is { Count: > 0 } failures)
             return Results.ValidationProblem(
-                failures.GroupBy(f => f.Field).ToDictionary(g => g.Key, g => g.Select(f => f.Reason).ToArray()),
+                ChargeRequestValidator.ByField(failures),
                 title: "Invalid charge", detail: "See errors: each names a field of the ChargeRequested and what it accepts.");
 
         await bus.Publish(charge, request.HttpContext.RequestAborted);

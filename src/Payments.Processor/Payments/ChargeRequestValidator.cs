@@ -33,6 +33,10 @@ public static partial class ChargeRequestValidator
     public static IReadOnlyList<ValidationFailure> Validate(ChargeRequested charge, DateTimeOffset now) =>
         Validations(charge, now).ToList();
 
+    /// <summary>Every failing field with what it accepts: the <c>errors</c> of a 400 answer and of PaymentCompleted.</summary>
+    public static Dictionary<string, string[]> ByField(IEnumerable<ValidationFailure> failures) =>
+        failures.GroupBy(f => f.Field, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(f => f.Reason).ToArray(), StringComparer.Ordinal);
+
     /// <summary>One line naming every failing field, e.g. for a payment's failure reason.</summary>
     public static string Describe(IEnumerable<ValidationFailure> failures) => string.Join("; ", failures);
 

@@ -33,6 +33,8 @@ public record GatewayStatusReported
     public string? CardMasked { get; init; }
     public string? ResponseCode { get; init; }
     public string? ResponseMessage { get; init; }
+    /// <summary>For Failed and Cancelled: the gateway adapter's reading of the outcome, one of <see cref="FailureCodes.All"/>.</summary>
+    public string? FailureCode { get; init; }
     /// <summary>The last inquiry after the 3-D Secure window closed: anything short of progress fails the payment.</summary>
     public bool FinalCheck { get; init; }
     public DateTimeOffset ReportedAt { get; init; }
@@ -49,6 +51,7 @@ public record GatewayStatusReported
             CardMasked = result.CardMasked,
             ResponseCode = result.ResponseCode,
             ResponseMessage = result.ResponseMessage,
+            FailureCode = result.FailureCode,
             FinalCheck = finalCheck,
             ReportedAt = at,
         };

@@ -29,8 +29,21 @@ public class PaymentState : SagaStateMachineInstance, ISagaVersion
     public string? PaymentUrl { get; set; }
     public DateTimeOffset? RedirectExpiresAt { get; set; }
 
+    /// <summary>One of <see cref="FailureCodes.All"/>, whichever gateway failed it.</summary>
     public string? FailureCode { get; set; }
     public string? FailureReason { get; set; }
+    /// <summary>
+    /// Every failing field of a command that failed validation, for its PaymentCompleted. Not stored: the payment fails
+    /// while that command is handled; <see cref="FailureReason"/> keeps the same list as text.
+    /// </summary>
+    public IReadOnlyDictionary<string, string[]>? ValidationErrors { get; set; }
+
+    /// <summary>The gateway's own code and message for the outcome, verbatim (SP001, 4030005, 05…).</summary>
+    public string? GatewayCode { get; set; }
+    public string? GatewayMessage { get; set; }
+
+    /// <summary>How many statuses the payment has had: the <see cref="PaymentStatusChanged.Sequence"/> of the last one published.</summary>
+    public int StatusSequence { get; set; }
 
     /// <summary>When the charge call returned (or was found already sent). Null while the charge has not gone out.</summary>
     public DateTimeOffset? ChargeSubmittedAt { get; set; }

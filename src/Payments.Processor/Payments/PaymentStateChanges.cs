@@ -61,6 +61,7 @@ internal static class PaymentStateChanges
         payment.CardMasked = payment.CardMasked is null ? null : ChargeRequestValidator.Storable(payment.CardMasked, 24);
         payment.FailureCode = FailureCodes.Validation;
         payment.FailureReason = ChargeRequestValidator.Storable(ChargeRequestValidator.Describe(failures), 1000);
+        payment.ValidationErrors = ChargeRequestValidator.ByField(failures);
     }
 
     public static TransitionCause AcceptedCause(this PaymentState payment) =>
@@ -95,8 +96,8 @@ internal static class PaymentStateChanges
                 payment.PaymentUrl = result.PaymentUrl;
                 break;
             case ChargeResultKind.Declined:
-                payment.FailureCode = result.ResponseCode ?? "declined";
-                payment.FailureReason = result.ResponseMessage ?? "declined by the gateway";
+                payment.FailWithGatewayCode(result.FailureCode, FailureCodes.CardDeclined, result.ResponseCode, result.ResponseMessage,
+                    "declined by the gateway");
                 break;
             case ChargeResultKind.OutcomeUnknown:
                 payment.OutcomeUnknownSince ??= now;
@@ -120,10 +121,9 @@ internal static class PaymentStateChanges
         payment.AuthorizationCode = report.AuthorizationCode ?? payment.AuthorizationCode;
         payment.CardMasked = report.CardMasked ?? payment.CardMasked;
         if (report.Status is GatewayPaymentStatus.Failed or GatewayPaymentStatus.Cancelled)
-        {
-            payment.FailureCode = report.ResponseCode ?? report.Status.ToString().ToLowerInvariant();
-            payment.FailureReason = report.ResponseMessage ?? $"the gateway reports the payment {report.Status.ToString().ToLowerInvariant()}";
-        }
+            payment.FailWithGatewayCode(report.FailureCode,
+                report.Status == GatewayPaymentStatus.Cancelled ? FailureCodes.Cancelled : FailureCodes.CardDeclined,
+                report.ResponseCode, report.ResponseMessage, $"the gateway reports the payment {report.Status.ToString().ToLowerInvariant()}");
         if (report.Status is not (GatewayPaymentStatus.NotFound or GatewayPaymentStatus.Unknown))
             payment.NeedsReconciliation = false;
         return new(report.Source, $"{report.Status}: {Describe(report.ResponseCode, report.ResponseMessage)}");
@@ -133,9 +133,26 @@ internal static class PaymentStateChanges
     {
         payment.FailureCode = FailureCodes.ThreeDsNotCompleted;
         payment.FailureReason = "3DS not completed";
+        payment.GatewayCode = Storable(report.ResponseCode, 64);
+        payment.GatewayMessage = Storable(report.ResponseMessage, 1000);
         payment.NeedsReconciliation = false;
         return new(TransitionCauses.Timeout, $"3DS window expired; the gateway says {report.Status}");
     }
+
+    /// <summary>
+    /// The gateway failed the payment: the adapter's reading of it if it is one of <see cref="FailureCodes.All"/> (else
+    /// <paramref name="fallback"/>), with the gateway's own code and message kept beside it.
+    /// </summary>
+    private static void FailWithGatewayCode(this PaymentState payment, string? failureCode, string fallback, string? gatewayCode,
+        string? gatewayMessage, string defaultReason)
+    {
+        payment.FailureCode = failureCode is not null && FailureCodes.All.Contains(failureCode) ? failureCode : fallback;
+        payment.FailureReason = Storable(gatewayMessage, 1000) ?? defaultReason;
+        payment.GatewayCode = Storable(gatewayCode, 64);
+        payment.GatewayMessage = Storable(gatewayMessage, 1000);
+    }
+
+    private static string? Storable(string? value, int length) => value is null ? null : ChargeRequestValidator.Storable(value, length);
 
     /// <summary>The outcome cannot be established from here: it stays open, flagged for ops, and never becomes Failed by itself.</summary>
     public static TransitionCause FlagForReconciliation(this PaymentState payment, string why)
@@ -229,7 +246,11 @@ internal static class PaymentStateChanges
         CardMasked = payment.CardMasked,
         FailureCode = payment.CurrentState == PaymentStatuses.Failed ? payment.FailureCode : null,
         FailureReason = payment.CurrentState == PaymentStatuses.Failed ? payment.FailureReason : null,
+        ValidationErrors = payment.CurrentState == PaymentStatuses.Failed ? payment.ValidationErrors : null,
+        GatewayCode = payment.GatewayCode,
+        GatewayMessage = payment.GatewayMessage,
         CompletedAt = payment.CompletedAt ?? payment.UpdatedAt,
+        Sequence = payment.StatusSequence,
     };
 
     private static string Describe(string? code, string? message) =>

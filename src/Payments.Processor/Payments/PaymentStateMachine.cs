@@ -238,6 +238,7 @@ public sealed partial class PaymentStateMachine : MassTransitStateMachine<Paymen
             Ignore(RedirectExpiry.Received));
 
         BeforeEnterAny(state => state.If(ctx => ctx.Message != Initial, entering => entering
+            .Then(ctx => ctx.Saga.StatusSequence++)
             .Publish(ctx => new PaymentStatusChanged
             {
                 PaymentId = ctx.Saga.CorrelationId,
@@ -245,6 +246,7 @@ public sealed partial class PaymentStateMachine : MassTransitStateMachine<Paymen
                 Status = ctx.Message.Name,
                 PreviousStatus = ctx.Saga.CurrentState is null or "" or "Initial" ? null : ctx.Saga.CurrentState,
                 At = Now(),
+                Sequence = ctx.Saga.StatusSequence,
             })));
 
         WhenEnter(Processing, PollFromEntry);

@@ -68,7 +68,7 @@ public sealed partial class SubmitChargeConsumer(
                 LogResendingGuarded(logger, paymentId, gateway.Name);
                 break;
             case ChargeAttemptStart.ReferenceInUse:
-                await context.Publish(new ChargeNotSent(paymentId, "duplicate_reference",
+                await context.Publish(new ChargeNotSent(paymentId, FailureCodes.DuplicateReference,
                     $"MerchantReference '{charge.MerchantReference}' is already used by another payment at {gateway.Name}"));
                 return;
         }
@@ -85,7 +85,7 @@ public sealed partial class SubmitChargeConsumer(
             if (context.GetRetryAttempt() < options.Value.RetryIntervals.Length)
                 throw; // the endpoint's retry policy waits and redelivers: the payment waits in Pending
             LogStayedUnavailable(logger, paymentId, gateway.Name);
-            await context.Publish(new ChargeNotSent(paymentId, "gateway_unavailable", ex.Message));
+            await context.Publish(new ChargeNotSent(paymentId, FailureCodes.GatewayUnavailable, ex.Message));
             return;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)

@@ -99,6 +99,8 @@ public sealed partial class UnprocessableCharges(IChargeAttemptLedger ledger, Ti
             MerchantReference = reference,
             Status = PaymentStatuses.Failed,
             At = now,
+            // The payment was never saved, so this is its first and only status.
+            Sequence = 1,
         }, cancellationToken);
         var completed = await publisher.GetPublishSendEndpoint<PaymentCompleted>();
         await completed.Send(new PaymentCompleted
@@ -113,6 +115,7 @@ public sealed partial class UnprocessableCharges(IChargeAttemptLedger ledger, Ti
             FailureCode = FailureCodes.ProcessingError,
             FailureReason = reason,
             CompletedAt = now,
+            Sequence = 1,
         }, cancellationToken);
     }
 

@@ -31,7 +31,10 @@ public sealed class PaymentStateMap(string? providerName) : SagaClassMap<Payment
         entity.Property(x => x.RefundFrom).HasMaxLength(32);
         entity.Property(x => x.RefundFailureCode).HasMaxLength(64);
         entity.Property(x => x.RefundFailureReason).HasMaxLength(1000);
+        entity.Property(x => x.GatewayCode).HasMaxLength(64);
+        entity.Property(x => x.GatewayMessage).HasMaxLength(1000);
         entity.Ignore(x => x.IsFinal);
+        entity.Ignore(x => x.ValidationErrors);
         entity.Ignore(x => x.GatewayReference);
 
         // Optimistic concurrency: PostgreSQL's xmin system column, SQL Server's rowversion.

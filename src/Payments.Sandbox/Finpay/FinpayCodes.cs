@@ -13,6 +13,7 @@ public sealed record FinpayCode(string Code, string Message)
     public static readonly FinpayCode Unauthorized = new("4010000", "Unauthorized. Invalid merchant credentials");
     public static readonly FinpayCode DoNotHonor = new("4030005", "Do Not Honor");
     public static readonly FinpayCode InsufficientFunds = new("4030014", "Insufficient Funds");
+    public static readonly FinpayCode ExpiredCard = new("4030054", "Expired Card");
     public static readonly FinpayCode TransactionNotFound = new("4040001", "Transaction Not Found");
     public static readonly FinpayCode InvalidCardToken = new("4040011", "Invalid Card Token");
     public static readonly FinpayCode DuplicateOrderId = new("4090001", "Duplicate order.id");

@@ -16,11 +16,14 @@ public sealed partial class FinpaySimulator(
     {
         var card = vault.Find(request.Token) is { } found && found.ServesCustomer(request.CustomerId) ? found : null;
         var outcome = card?.Outcome;
+        var amountDecline = outcome == FinpayTokenOutcome.Success ? DeclineByAmount(request.Amount) : null;
+        if (amountDecline is not null)
+            outcome = FinpayTokenOutcome.Declined;
         var charged = outcome is FinpayTokenOutcome.Success or FinpayTokenOutcome.TimeoutThenSuccess or FinpayTokenOutcome.ErrorThenSuccess;
         var result = outcome switch
         {
             null => FinpayCode.InvalidCardToken,
-            FinpayTokenOutcome.Declined => FinpayCode.DoNotHonor,
+            FinpayTokenOutcome.Declined => amountDecline ?? FinpayCode.DoNotHonor,
             FinpayTokenOutcome.InsufficientFunds => FinpayCode.InsufficientFunds,
             _ => FinpayCode.Success,
         };
@@ -57,6 +60,15 @@ public sealed partial class FinpaySimulator(
             _ => new FinpayChargeAnswer(result, entry, HangFirst: false),
         };
     }
+
+    /// <summary>A success token declines when the amount's last two digits name a reason: 05, 51, 54 (ISO 8583, as on Singapay).</summary>
+    private static FinpayCode? DeclineByAmount(long amount) => (amount % 100) switch
+    {
+        5 => FinpayCode.DoNotHonor,
+        51 => FinpayCode.InsufficientFunds,
+        54 => FinpayCode.ExpiredCard,
+        _ => null,
+    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Finpay sandbox: order {OrderId} refused: order.id already used")]
     private static partial void LogDuplicateOrder(ILogger logger, string orderId);

@@ -12,7 +12,7 @@ internal static class SingapayCardEndpoints
     {
         api.MapPost("/v1.1/access-token/b2b", IssueTokenAsync);
         api.MapPost("/v2.0/card/{accountId}/payment", PayAsync);
-        api.MapGet("/v2.0/card/{accountId}/inquiry-status/{id}", Inquire);
+        api.MapGet("/v2.0/card/{accountId}/inquiry-status/{id}", InquireAsync);
         api.MapPatch("/v2.0/card/{accountId}/cancel/{id}", Cancel);
     }
 
@@ -74,17 +74,23 @@ internal static class SingapayCardEndpoints
                 });
         }
 
+        var scenario = SingapayTestCards.ScenarioFor(payment.CardNumber, payment.Amount);
+        if (scenario == SingapayCardScenario.GatewayError)
+            return Envelope(500, "SP002", "Internal server error.");
+
         var callbackFaults = SingapayCallbackFaults.Parse(http.Request.Headers[SingapayCallbackFaults.Header], simulation.DefaultCallbackDelay);
         var charge = simulator.Charge(accountId, payment, callbackFaults);
         if (charge is null)
             return Envelope(400, "SP004", "Duplicate reference number.", new JsonObject { ["reference_no"] = payment.ReferenceNo });
 
-        switch (SingapayTestCards.ScenarioFor(payment.CardNumber))
+        switch (scenario)
         {
             case SingapayCardScenario.Declined:
                 return Envelope(400, "SP001", "Payment declined by issuer", FailedData(charge));
             case SingapayCardScenario.InsufficientFunds:
                 return Envelope(400, "SP003", "Insufficient balance", FailedData(charge));
+            case SingapayCardScenario.ExpiredCard:
+                return Envelope(400, "SP001", "Card Expiri Date Check Please.", FailedData(charge));
             case SingapayCardScenario.ThreeDs:
                 return Envelope(200, "SP000", "Successfully", RedirectData(charge, ThreeDsUrl(http, charge.TransactionId)));
             case SingapayCardScenario.UpstreamTimeout:
@@ -104,7 +110,8 @@ internal static class SingapayCardEndpoints
     /// transaction_id or provider_transaction_id, as Singapay documents; the merchant's reference_no only with
     /// <see cref="SingapaySandboxOptions.InquiryByReference"/>.
     /// </param>
-    private static IResult Inquire(string accountId, string id, HttpContext http, SandboxOptions options, SingapayTokenStore tokens, SingapaySimulator simulator)
+    private static async Task<IResult> InquireAsync(string accountId, string id, HttpContext http, SandboxOptions options,
+        SingapayTokenStore tokens, SingapaySimulator simulator, SingapaySimulationOptions simulation, TimeProvider timeProvider)
     {
         if (Authorize(http, options, tokens, accountId) is { } denied)
             return denied;
@@ -113,6 +120,11 @@ internal static class SingapayCardEndpoints
             entry = null;
         if (entry is null)
             return Envelope(404, "SP009", "Transaction not found.");
+        if (entry.Scenario == SingapayCardScenario.SlowInquiry)
+        {
+            await SingapayHold.UntilClientGivesUpAsync(http, simulation.SlowInquiryDelay, timeProvider);
+            entry = simulator.Refresh(id) ?? entry;
+        }
         return Envelope(200, "SP000", "Successfully", new JsonObject
         {
             ["transaction_id"] = entry.TransactionId,

@@ -131,7 +131,7 @@ public sealed class SingapayLedger
         Charges: ChargesForLocked(t.ReferenceNo),
         PaymentRequests: _paymentRequestsByReference.GetValueOrDefault(t.ReferenceNo),
         t.InstallmentMonths, t.CancelType, t.ProviderAuthNo, t.ProviderResultCode, t.ProviderResultMessage,
-        t.CreatedAt, t.CompletedAt, t.FailedAt, t.CallbacksDelivered, t.CallbacksFailed, t.CancelRequests, t.Refunds);
+        t.CreatedAt, t.CompletedAt, t.FailedAt, t.CallbacksDelivered, t.CallbacksFailed, t.CancelRequests, t.Refunds, t.Scenario);
 }
 
 /// <summary>One charge as the ledger shows it.</summary>
@@ -156,7 +156,8 @@ public sealed record SingapayLedgerEntry(
     int CallbacksDelivered,
     int CallbacksFailed,
     int CancelRequests,
-    int Refunds);
+    int Refunds,
+    SingapayCardScenario Scenario = SingapayCardScenario.Success);
 
 /// <summary>The ledger's mutable record of a charge; only touched under the ledger's lock.</summary>
 internal sealed class SingapayTransaction

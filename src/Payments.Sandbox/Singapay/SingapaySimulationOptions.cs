@@ -20,6 +20,9 @@ public sealed class SingapaySimulationOptions
     /// </summary>
     public TimeSpan HangDelay { get; set; } = TimeSpan.FromSeconds(35);
 
+    /// <summary>How long every inquiry about a slow-inquiry test card waits before answering (under a client's 10 s inquiry timeout).</summary>
+    public TimeSpan SlowInquiryDelay { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Pause between callback delivery attempts (Singapay itself waits a minute).</summary>
     public TimeSpan CallbackRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 

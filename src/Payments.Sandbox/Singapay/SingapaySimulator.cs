@@ -14,7 +14,9 @@ public sealed partial class SingapaySimulator(
     internal SingapayLedgerEntry? Charge(string accountId, SingapayPaymentRequest payment, SingapayCallbackFaults callbackFaults)
     {
         var now = timeProvider.GetUtcNow();
-        var scenario = SingapayTestCards.ScenarioFor(payment.CardNumber);
+        var scenario = SingapayTestCards.ScenarioFor(payment.CardNumber, payment.Amount);
+        if (scenario is SingapayCardScenario.CallbackLost or SingapayCardScenario.SlowInquiry)
+            callbackFaults = callbackFaults with { Drop = true };
         var transaction = new SingapayTransaction
         {
             ReferenceNo = payment.ReferenceNo ?? $"SP-{now:yyyyMMddHHmmss}-{SingapayWireFormat.NewAuthorizationNumber()}",
@@ -39,6 +41,9 @@ public sealed partial class SingapaySimulator(
                 break;
             case SingapayCardScenario.InsufficientFunds:
                 Fail(transaction, now, "51", "Insufficient funds");
+                break;
+            case SingapayCardScenario.ExpiredCard:
+                Fail(transaction, now, "54", "Expired card");
                 break;
             default:
                 transaction.Status = SingapayStatus.Processing;

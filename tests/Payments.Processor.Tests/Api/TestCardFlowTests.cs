@@ -52,7 +52,9 @@ public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixtu
 
         await Browser.CompleteThreeDs(payment, "cancel");
 
-        await processor.WaitForStatus(id, "Failed");
+        payment = await processor.WaitForStatus(id, "Failed");
+        Assert.Equal("3ds_not_completed", payment.GetProperty("failureCode").GetString());
+        Assert.Equal("3DS", payment.GetProperty("gatewayCode").GetString());
     }
 
     [Fact]
@@ -63,8 +65,10 @@ public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixtu
         var payment = await processor.WaitForStatus(id, "Failed");
 
         // Pending is saved before the charge leaves, so the sandbox's signed failure callback (provider code 05) may
-        // settle the payment before the charge's own SP001 answer does: both are the gateway saying "declined".
-        Assert.Contains(payment.GetProperty("failureCode").GetString(), DeclineCodes);
+        // settle the payment before the charge's own SP001 answer does: both are the gateway saying "declined", and
+        // both read as card_declined.
+        Assert.Equal("card_declined", payment.GetProperty("failureCode").GetString());
+        Assert.Contains(payment.GetProperty("gatewayCode").GetString(), DeclineCodes);
         Assert.Equal(["Pending", "Failed"], Statuses(payment));
     }
 
@@ -98,7 +102,118 @@ public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixtu
 
         var payment = await processor.WaitForStatus(id, "Failed");
 
-        Assert.Equal("4030005", payment.GetProperty("failureCode").GetString());
+        Assert.Equal("card_declined", payment.GetProperty("failureCode").GetString());
+        Assert.Equal("4030005", payment.GetProperty("gatewayCode").GetString());
+    }
+
+    [Theory]
+    [InlineData(SingapayTestCards.InsufficientFunds, "insufficient_funds")]
+    [InlineData(SingapayTestCards.ExpiredCard, "expired_card")]
+    public async Task A_decline_card_fails_with_its_reason(string card, string failureCode)
+    {
+        var id = await processor.Charge(Charges.Valid(card));
+
+        var payment = await processor.WaitForStatus(id, "Failed");
+
+        Assert.Equal(failureCode, payment.GetProperty("failureCode").GetString());
+    }
+
+    [Theory]
+    [InlineData(100_005, "card_declined")]
+    [InlineData(100_051, "insufficient_funds")]
+    [InlineData(100_054, "expired_card")]
+    public async Task The_amounts_last_two_digits_decline_the_success_card_on_both_gateways(long amount, string failureCode)
+    {
+        var singapay = await processor.Charge(Charges.Valid() with { Amount = amount });
+        var finpay = await processor.Charge(Charges.OneClick() with { Amount = amount });
+
+        Assert.Equal(failureCode, (await processor.WaitForStatus(singapay, "Failed")).GetProperty("failureCode").GetString());
+        Assert.Equal(failureCode, (await processor.WaitForStatus(finpay, "Failed")).GetProperty("failureCode").GetString());
+    }
+
+    [Theory]
+    [InlineData("tok_insufficient_funds", "insufficient_funds", "4030014")]
+    [InlineData("tok_no_such_token", "invalid_card", "4040011")]
+    public async Task A_declining_stored_card_fails_with_its_reason_at_Finpay(string token, string failureCode, string gatewayCode)
+    {
+        var id = await processor.Charge(Charges.OneClick(token));
+
+        var payment = await processor.WaitForStatus(id, "Failed");
+
+        Assert.Equal(failureCode, payment.GetProperty("failureCode").GetString());
+        Assert.Equal(gatewayCode, payment.GetProperty("gatewayCode").GetString());
+    }
+
+    [Theory]
+    [InlineData("tok_error_then_success")]
+    [InlineData("tok_timeout_then_success")]
+    public async Task A_stored_card_whose_answer_is_lost_succeeds_without_a_second_charge(string token)
+    {
+        var charge = Charges.OneClick(token);
+        var id = await processor.Charge(charge);
+
+        await processor.WaitForStatus(id, "Succeeded");
+
+        Assert.Equal(1, processor.Sandbox<global::Payments.Sandbox.Finpay.FinpayLedger>().Find(charge.MerchantReference)?.PaymentRequests);
+    }
+
+    [Fact]
+    public async Task The_hanging_card_is_settled_by_the_callback_without_a_second_charge()
+    {
+        var charge = Charges.Valid(SingapayTestCards.Hang);
+        var id = await processor.Charge(charge);
+
+        var payment = await processor.WaitForStatus(id, "Succeeded");
+
+        Assert.Equal("callback", payment.GetProperty("transitions").EnumerateArray().Last().GetProperty("cause").GetString());
+        Assert.Equal(1, processor.Sandbox<SingapayLedger>().ChargesFor(charge.MerchantReference));
+    }
+
+    [Fact]
+    public async Task An_amount_ending_in_other_digits_charges_normally()
+    {
+        var id = await processor.Charge(Charges.Valid() with { Amount = 100_050 });
+
+        await processor.WaitForStatus(id, "Succeeded");
+    }
+
+    [Fact]
+    public async Task The_gateway_error_card_is_left_open_for_reconciliation_and_nothing_is_charged()
+    {
+        var charge = Charges.Valid(SingapayTestCards.GatewayError);
+        var id = await processor.Charge(charge);
+
+        // A 500 is no proof the charge did not happen, and Singapay cannot be asked without its transaction id.
+        var payment = await WaitUntil(id, p => p.GetProperty("needsReconciliation").GetBoolean());
+
+        Assert.Equal("Pending", payment.GetProperty("status").GetString());
+        Assert.Equal(0, processor.Sandbox<SingapayLedger>().ChargesFor(charge.MerchantReference));
+    }
+
+    [Fact]
+    public async Task The_lost_callback_card_is_settled_by_polling()
+    {
+        var id = await processor.Charge(Charges.Valid(SingapayTestCards.CallbackLost));
+
+        var payment = await processor.WaitForStatus(id, "Succeeded");
+
+        Assert.Equal(["Pending", "Processing", "Succeeded"], Statuses(payment));
+        Assert.Equal("poll", payment.GetProperty("transitions").EnumerateArray().Last().GetProperty("cause").GetString());
+    }
+
+    [Fact]
+    public async Task The_slow_inquiry_card_is_settled_by_a_poll_that_answers_late()
+    {
+        var slow = processor.Sandbox<SingapaySimulationOptions>().SlowInquiryDelay;
+        var id = await processor.Charge(Charges.Valid(SingapayTestCards.SlowInquiry));
+
+        var payment = await processor.WaitForStatus(id, "Succeeded");
+
+        var transitions = payment.GetProperty("transitions").EnumerateArray().ToArray();
+        Assert.Equal("poll", transitions[^1].GetProperty("cause").GetString());
+        var processing = transitions.Single(t => t.GetProperty("to").GetString() == "Processing").GetProperty("at").GetDateTimeOffset();
+        Assert.True(transitions[^1].GetProperty("at").GetDateTimeOffset() - processing >= slow,
+            "the poll's answer was held back by the sandbox");
     }
 
     [Fact]
@@ -110,6 +225,23 @@ public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixtu
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("errors");
         Assert.StartsWith("must be a 2-letter ISO country code", errors.GetProperty("Customer.Country")[0].GetString());
+    }
+
+    private async Task<JsonElement> WaitUntil(Guid id, Func<JsonElement, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        JsonElement payment = default;
+        while (true)
+        {
+            var response = await processor.Http.GetAsync($"/payments/{id}", TestContext.Current.CancellationToken);
+            if (response.IsSuccessStatusCode
+                && condition(payment = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)))
+                break;
+            if (DateTime.UtcNow > deadline)
+                throw new Xunit.Sdk.XunitException($"Payment {id} never met the condition: {payment}");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+        return payment;
     }
 
     private static string[] Statuses(JsonElement payment) =>

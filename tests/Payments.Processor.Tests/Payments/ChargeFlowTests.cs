@@ -72,7 +72,7 @@ public sealed class ChargeFlowTests
     }
 
     [Fact]
-    public async Task A_declined_charge_fails_with_the_gateway_code_and_completes_once()
+    public async Task A_declined_charge_fails_as_card_declined_with_the_gateway_code_beside_it_and_completes_once()
     {
         await using var harness = await SagaHarness.Start(gateway: new ScriptedGateway { OnCharge = _ => ScriptedGateway.Declined() });
         var charge = Charges.Valid();
@@ -80,25 +80,84 @@ public sealed class ChargeFlowTests
         await harness.Send(charge);
         var payment = await harness.WaitFor(charge.PaymentId, m => m.Failed);
 
-        Assert.Equal("SP001", payment.FailureCode);
+        Assert.Equal(FailureCodes.CardDeclined, payment.FailureCode);
+        Assert.Equal("SP001", payment.GatewayCode);
         var completed = Assert.Single(await harness.Published<PaymentCompleted>(c => c.PaymentId == charge.PaymentId));
         Assert.False(completed.Succeeded);
-        Assert.Equal("SP001", completed.FailureCode);
+        Assert.Equal(FailureCodes.CardDeclined, completed.FailureCode);
+        Assert.Equal("SP001", completed.GatewayCode);
+        Assert.Equal("Payment declined by issuer", completed.GatewayMessage);
         Assert.Equal("Payment declined by issuer", completed.FailureReason);
     }
 
     [Fact]
-    public async Task Failure_reported_while_processing_fails_the_payment()
+    public async Task Failure_reported_while_processing_fails_the_payment_with_the_adapters_failure_code()
     {
         await using var harness = await SagaHarness.Start();
         var charge = Charges.Valid();
         await harness.Send(charge);
         await harness.WaitFor(charge.PaymentId, m => m.Processing);
 
-        await harness.Report(charge.PaymentId, GatewayPaymentStatus.Failed, code: "SP001");
+        await harness.Report(charge.PaymentId, GatewayPaymentStatus.Failed, code: "51", failureCode: FailureCodes.InsufficientFunds);
 
         var payment = await harness.WaitFor(charge.PaymentId, m => m.Failed);
-        Assert.Equal("SP001", payment.FailureCode);
+        Assert.Equal(FailureCodes.InsufficientFunds, payment.FailureCode);
+        Assert.Equal("51", payment.GatewayCode);
+    }
+
+    [Theory]
+    [InlineData(GatewayPaymentStatus.Failed, null, FailureCodes.CardDeclined)]
+    [InlineData(GatewayPaymentStatus.Failed, "SP001", FailureCodes.CardDeclined)]
+    [InlineData(GatewayPaymentStatus.Cancelled, null, FailureCodes.Cancelled)]
+    public async Task A_failure_without_a_known_failure_code_still_gets_one_from_the_set(GatewayPaymentStatus status, string? reported,
+        string expected)
+    {
+        await using var harness = await SagaHarness.Start();
+        var charge = Charges.Valid();
+        await harness.Send(charge);
+        await harness.WaitFor(charge.PaymentId, m => m.Processing);
+
+        await harness.Report(charge.PaymentId, status, code: "XYZ", failureCode: reported);
+
+        var payment = await harness.WaitFor(charge.PaymentId, m => m.Failed);
+        Assert.Equal(expected, payment.FailureCode);
+        Assert.Equal("XYZ", payment.GatewayCode);
+        Assert.Contains(payment.FailureCode!, FailureCodes.All);
+    }
+
+    [Fact]
+    public async Task Status_changes_carry_the_payments_sequence_in_transition_order_and_completion_carries_the_last()
+    {
+        await using var harness = await SagaHarness.Start();
+        var charge = Charges.Valid();
+
+        await harness.Send(charge);
+        await harness.WaitFor(charge.PaymentId, m => m.Processing);
+        // A poll that cannot find the charge is a note in the audit trail, not a status: it takes no sequence number.
+        await harness.Report(charge.PaymentId, GatewayPaymentStatus.NotFound, TransitionCauses.Poll);
+        await harness.WaitFor(charge.PaymentId, m => m.Processing, p => p.NeedsReconciliation);
+        await harness.Report(charge.PaymentId, GatewayPaymentStatus.Succeeded, TransitionCauses.Poll);
+        var payment = await harness.WaitFor(charge.PaymentId, m => m.Succeeded);
+
+        var changes = await harness.Published<PaymentStatusChanged>(c => c.PaymentId == charge.PaymentId);
+        Assert.Equal([(1, PaymentStatuses.Pending), (2, PaymentStatuses.Processing), (3, PaymentStatuses.Succeeded)],
+            changes.OrderBy(c => c.Sequence).Select(c => (c.Sequence, c.Status)));
+        Assert.Equal(3, payment.StatusSequence);
+        Assert.Equal(3, Assert.Single(await harness.Published<PaymentCompleted>(c => c.PaymentId == charge.PaymentId)).Sequence);
+    }
+
+    [Fact]
+    public async Task A_payment_failing_validation_has_one_status_with_sequence_one()
+    {
+        await using var harness = await SagaHarness.Start();
+        var charge = Charges.Valid() with { Amount = 1 };
+
+        await harness.Send(charge);
+        await harness.WaitFor(charge.PaymentId, m => m.Failed);
+
+        var change = Assert.Single(await harness.Published<PaymentStatusChanged>(c => c.PaymentId == charge.PaymentId));
+        Assert.Equal((1, PaymentStatuses.Failed), (change.Sequence, change.Status));
+        Assert.Equal(1, Assert.Single(await harness.Published<PaymentCompleted>(c => c.PaymentId == charge.PaymentId)).Sequence);
     }
 
     [Fact]

@@ -118,7 +118,8 @@ public sealed class ChargeStepTests
         await harness.Send(charge);
 
         var payment = await harness.WaitFor(charge.PaymentId, m => m.Failed);
-        Assert.Equal("SP001", payment.FailureCode);
+        Assert.Equal(FailureCodes.CardDeclined, payment.FailureCode);
+        Assert.Equal("SP001", payment.GatewayCode);
         Assert.Equal(TransitionCauses.GatewayResponse, payment.Transitions.Last().Cause);
     }
 

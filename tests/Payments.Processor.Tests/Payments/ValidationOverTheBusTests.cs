@@ -31,6 +31,10 @@ public sealed class ValidationOverTheBusTests
             "currency the gateways accept; Card.Number: is not a valid card number (its check digit is wrong)",
             payment.FailureReason);
         Assert.Equal(payment.FailureReason, completed.FailureReason);
+        // The same fields, as a list, that POST /payments would have answered 400 with.
+        Assert.Equivalent(ChargeRequestValidator.ByField(ChargeRequestValidator.Validate(charge, harness.Clock.GetUtcNow())),
+            completed.ValidationErrors, strict: true);
+        Assert.Equal(["MerchantReference", "AccountId", "Currency", "Card.Number"], completed.ValidationErrors!.Keys);
         Assert.True(payment.MerchantReference.Length <= 100);
         Assert.DoesNotContain('\0', payment.MerchantReference);
         Assert.True(payment.AccountId!.Length <= 64);

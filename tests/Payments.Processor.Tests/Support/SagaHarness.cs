@@ -111,7 +111,7 @@ public sealed class SagaHarness : IAsyncDisposable
     public Task Send(ChargeRequested charge) => Bus.Bus.Publish(charge);
 
     public Task Report(Guid paymentId, GatewayPaymentStatus status, string source = TransitionCauses.Callback, bool finalCheck = false,
-        string? code = null) =>
+        string? code = null, string? failureCode = null) =>
         Bus.Bus.Publish(new GatewayStatusReported
         {
             PaymentId = paymentId,
@@ -119,6 +119,7 @@ public sealed class SagaHarness : IAsyncDisposable
             Source = source,
             Status = status,
             ResponseCode = code,
+            FailureCode = failureCode,
             FinalCheck = finalCheck,
             ReportedAt = Clock.GetUtcNow(),
         });

@@ -76,5 +76,6 @@ public sealed class ScriptedGateway(string name = PaymentGateways.Singapay) : IP
         Kind = ChargeResultKind.Declined,
         ResponseCode = "SP001",
         ResponseMessage = "Payment declined by issuer",
+        FailureCode = FailureCodes.CardDeclined,
     };
 }
