@@ -127,7 +127,7 @@ public sealed class RefundTests
 
         var refused = Assert.Single(await harness.Published<PaymentRefundFailed>(e => e.PaymentId == charge.PaymentId));
         Assert.Equal(RefundFailureCodes.NothingCharged, refused.Code);
-        Assert.Equal("the payment failed (SP001): nothing was charged, so there is nothing to refund", refused.Reason);
+        Assert.Equal("the payment failed (card_declined): nothing was charged, so there is nothing to refund", refused.Reason);
         Assert.Equal(0, harness.Gateway.Cancels);
         await harness.WaitFor(charge.PaymentId, m => m.Failed);
     }
