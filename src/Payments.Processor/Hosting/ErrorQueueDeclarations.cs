@@ -55,15 +55,17 @@ public sealed partial class ErrorQueueDeclarations(RabbitMqSettings rabbit, Time
         };
         await using var connection = await factory.CreateConnectionAsync(cancellationToken);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        // MassTransit gives an endpoint's _error and _skipped queues the endpoint's own queue arguments.
+        Dictionary<string, object?>? arguments = rabbit.QuorumQueues ? new() { ["x-queue-type"] = RabbitMqSettings.QuorumQueueType } : null;
         foreach (var queue in ProcessorQueues)
         {
             foreach (var suffix in new[] { ScrubbedErrorQueues.ErrorSuffix, ScrubbedErrorQueues.SkippedSuffix })
             {
-                // The same shape MassTransit declares (durable fanout exchange, durable queue, no arguments), so its own
-                // later declaration of these names is equivalent and accepted.
+                // The same shape MassTransit declares (durable fanout exchange, durable queue, the endpoint's queue
+                // arguments), so its own later declaration of these names is equivalent and accepted.
                 var name = queue + suffix;
                 await channel.ExchangeDeclareAsync(name, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-                await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
+                await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, arguments, cancellationToken: cancellationToken);
                 await channel.QueueBindAsync(name, name, "", cancellationToken: cancellationToken);
             }
         }

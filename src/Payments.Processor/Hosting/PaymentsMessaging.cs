@@ -32,6 +32,8 @@ public static class PaymentsMessaging
             x.AddPaymentsBus(settings);
             if (settings.RabbitMq is { } rabbit)
             {
+                if (rabbit.QuorumQueues)
+                    x.AddConfigureEndpointsCallback((_, _, endpoint) => (endpoint as IRabbitMqReceiveEndpointConfigurator)?.SetQuorumQueue());
                 x.UsingRabbitMq((context, cfg) =>
                 {
                     cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h =>

@@ -58,8 +58,11 @@ public sealed record ProcessorSettings(
 }
 
 public sealed record RabbitMqSettings(string Host, ushort Port, string VirtualHost, string Username, string Password,
-    ushort PrefetchCount = RabbitMqSettings.DefaultPrefetchCount)
+    ushort PrefetchCount = RabbitMqSettings.DefaultPrefetchCount, bool QuorumQueues = false)
 {
+    /// <summary>RabbitMQ's <c>x-queue-type</c> values this setting accepts (<c>RabbitMq:QueueType</c>).</summary>
+    public const string ClassicQueues = "classic", QuorumQueueType = "quorum";
+
     /// <summary>
     /// Messages each endpoint takes from its queue, and works on, at once. MassTransit's default is twice the core
     /// count (4 on two cores), which held the saga's queue to about 25 charges/s while broker and database idled.
@@ -72,7 +75,7 @@ public sealed record RabbitMqSettings(string Host, ushort Port, string VirtualHo
         var host = section["Host"];
         if (string.IsNullOrWhiteSpace(host))
         {
-            foreach (var key in new[] { "Port", "VirtualHost", "Username", "Password", "PrefetchCount" })
+            foreach (var key in new[] { "Port", "VirtualHost", "Username", "Password", "PrefetchCount", "QueueType" })
                 if (!string.IsNullOrWhiteSpace(section[key]))
                     throw new InvalidSettingException("RabbitMq:Host", $"is required when RabbitMq:{key} is set");
             return null;
@@ -86,10 +89,14 @@ public sealed record RabbitMqSettings(string Host, ushort Port, string VirtualHo
         var prefetch = DefaultPrefetchCount;
         if (!string.IsNullOrWhiteSpace(prefetchText) && (!ushort.TryParse(prefetchText, out prefetch) || prefetch == 0))
             throw new InvalidSettingException("RabbitMq:PrefetchCount", $"'{prefetchText}' is not a whole number from 1 to 65535");
+        var queueType = section["QueueType"] is { Length: > 0 } type ? type.Trim() : ClassicQueues;
+        if (!queueType.Equals(ClassicQueues, StringComparison.OrdinalIgnoreCase) && !queueType.Equals(QuorumQueueType, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidSettingException("RabbitMq:QueueType", $"'{queueType}' is not {ClassicQueues} or {QuorumQueueType}");
         return new RabbitMqSettings(host, port, section["VirtualHost"] is { Length: > 0 } vhost ? vhost : "/",
             section["Username"] is { Length: > 0 } user ? user : "guest",
             section["Password"] is { Length: > 0 } password ? password : "guest",
-            prefetch);
+            prefetch,
+            queueType.Equals(QuorumQueueType, StringComparison.OrdinalIgnoreCase));
     }
 }
 

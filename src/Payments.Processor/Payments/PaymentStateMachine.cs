@@ -37,8 +37,10 @@ public sealed partial class PaymentStateMachine : MassTransitStateMachine<Paymen
     public Schedule<PaymentState, InquiryDue> InquiryPoll { get; private set; } = null!;
     public Schedule<PaymentState, RedirectWindowExpired> RedirectExpiry { get; private set; } = null!;
 
-    private static readonly Uri ChargeQueue = new($"queue:{SubmitChargeConsumer.QueueName}");
-    private static readonly Uri CancelQueue = new($"queue:{KebabCaseEndpointNameFormatter.Instance.Consumer<SubmitCancelConsumer>()}");
+    // The endpoints' exchanges, not their queues: a "queue:" address would declare the queue with no arguments, which
+    // RabbitMQ refuses for a quorum queue (RabbitMq:QueueType). The processor has declared both before it sends.
+    private static readonly Uri ChargeQueue = new($"exchange:{SubmitChargeConsumer.QueueName}");
+    private static readonly Uri CancelQueue = new($"exchange:{KebabCaseEndpointNameFormatter.Instance.Consumer<SubmitCancelConsumer>()}");
 
     public PaymentStateMachine(TimeProvider clock, IOptions<PaymentOptions> options, CardCipher cipher, PaymentGatewayRouter gateways,
         ILogger<PaymentStateMachine> logger)

@@ -67,7 +67,7 @@ public class DurableEnvironment : IAsyncLifetime
     }
 
     /// <summary>The processor's settings, as configuration keys (the same ones docker-compose sets).</summary>
-    public Dictionary<string, string> ProcessorSettings() => new(TestApiKeys.Settings())
+    public virtual Dictionary<string, string> ProcessorSettings() => new(TestApiKeys.Settings())
     {
         ["Urls"] = ProcessorAddress.ToString(),
         ["RabbitMq:Host"] = TestServices.RabbitMq.Host,
@@ -97,8 +97,17 @@ public class DurableEnvironment : IAsyncLifetime
     public async Task StartProcessor()
     {
         var settings = ProcessorSettings();
-        _processor = PaymentsApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings!));
+        _processor = PaymentsApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings!);
+            ConfigureProcessor(builder);
+        });
         await _processor.StartAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>A subclass's last word on the in-process processor's services.</summary>
+    protected virtual void ConfigureProcessor(WebApplicationBuilder builder)
+    {
     }
 
     public async Task<Guid> Post(ChargeRequested charge)

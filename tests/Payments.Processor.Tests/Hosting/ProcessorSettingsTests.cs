@@ -32,6 +32,7 @@ public sealed class ProcessorSettingsTests
         Assert.Equal(5673, settings.RabbitMq!.Port);
         Assert.Equal("/", settings.RabbitMq.VirtualHost);
         Assert.Equal(RabbitMqSettings.DefaultPrefetchCount, settings.RabbitMq.PrefetchCount);
+        Assert.False(settings.RabbitMq.QuorumQueues);
         Assert.False(settings.EmbeddedSandbox);
     }
 
@@ -48,6 +49,7 @@ public sealed class ProcessorSettingsTests
     [InlineData("Database:Provider", "Oracle", "Database:Provider")]
     [InlineData("RabbitMq:Port", "5672", "RabbitMq:Host")]
     [InlineData("RabbitMq:PrefetchCount", "8", "RabbitMq:Host")]
+    [InlineData("RabbitMq:QueueType", "quorum", "RabbitMq:Host")]
     [InlineData("Sandbox:Embedded", "yes", "Sandbox:Embedded")]
     [InlineData("Database:MigrateOnStart", "maybe", "Database:MigrateOnStart")]
     public void A_bad_setting_names_its_key(string key, string value, string named)
@@ -88,5 +90,25 @@ public sealed class ProcessorSettingsTests
         var error = Assert.Throws<InvalidSettingException>(() => Read(("RabbitMq:Host", "rabbit"), ("RabbitMq:PrefetchCount", value),
             ("Database:Provider", "PostgreSql"), ("ConnectionStrings:Payments", "Host=db")));
         Assert.Equal("RabbitMq:PrefetchCount", error.Key);
+    }
+
+    [Theory]
+    [InlineData("quorum", true)]
+    [InlineData("Quorum", true)]
+    [InlineData("classic", false)]
+    public void The_queue_type_is_classic_or_quorum(string value, bool quorum)
+    {
+        var settings = Read(("RabbitMq:Host", "rabbit"), ("RabbitMq:QueueType", value), ("Database:Provider", "PostgreSql"),
+            ("ConnectionStrings:Payments", "Host=db"));
+
+        Assert.Equal(quorum, settings.RabbitMq!.QuorumQueues);
+    }
+
+    [Fact]
+    public void Another_queue_type_names_the_setting()
+    {
+        var error = Assert.Throws<InvalidSettingException>(() => Read(("RabbitMq:Host", "rabbit"), ("RabbitMq:QueueType", "stream"),
+            ("Database:Provider", "PostgreSql"), ("ConnectionStrings:Payments", "Host=db")));
+        Assert.Equal("RabbitMq:QueueType", error.Key);
     }
 }

@@ -1,0 +1,55 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Payments.Processor;
+using Xunit;
+
+namespace Payments.IntegrationTests.Support;
+
+/// <summary>Two processor instances on one virtual host and one database: competing consumers on every queue.</summary>
+public sealed class TwoProcessorsEnvironment : DurableEnvironment
+{
+    private WebApplication? _second;
+
+    public ChargeStepCounter FirstCharges { get; } = new();
+
+    public ChargeStepCounter SecondCharges { get; } = new();
+
+    /// <summary>Both seal and open cards with one key: a card sealed by one may be charged by the other.</summary>
+    public override Dictionary<string, string> ProcessorSettings()
+    {
+        var settings = base.ProcessorSettings();
+        settings["Payments:CardEncryption:CurrentKeyId"] = "scale-out";
+        settings["Payments:CardEncryption:Keys:scale-out"] = Convert.ToBase64String(CardKey);
+        return settings;
+    }
+
+    private static readonly byte[] CardKey = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var settings = ProcessorSettings();
+        settings["Urls"] = $"http://127.0.0.1:{FreePort()}";
+        _second = PaymentsApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings!);
+            builder.Services.AddConsumeObserver(_ => SecondCharges);
+        });
+        await _second.StartAsync(TestContext.Current.CancellationToken);
+    }
+
+    protected override void ConfigureProcessor(WebApplicationBuilder builder) =>
+        builder.Services.AddConsumeObserver(_ => FirstCharges);
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_second is not null)
+        {
+            await _second.StopAsync();
+            await _second.DisposeAsync();
+        }
+        await base.DisposeAsync();
+    }
+}
