@@ -40,6 +40,7 @@ public static partial class PaymentsEndpoints
             .Produces<string>(StatusCodes.Status200OK, "text/html")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        payments.MapThreeDsReturn();
         return app;
     }
 

@@ -330,6 +330,10 @@ namespace Payments.Processor.Persistence.Migrations
                     b.Property<string>("RedirectHtml")
                         .HasColumnType("text");
 
+                    b.Property<string>("ReturnUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<uint>("RowVersion")
                         .IsConcurrencyToken()
                         .ValueGeneratedOnAddOrUpdate()
