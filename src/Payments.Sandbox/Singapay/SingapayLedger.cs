@@ -173,6 +173,8 @@ internal sealed class SingapayTransaction
     public DateTimeOffset? FailedAt { get; set; }
     public int CallbacksDelivered { get; set; }
     public int CallbacksFailed { get; set; }
+    /// <summary>Wrong one-time passwords entered on the 3-D Secure page.</summary>
+    public int WrongOtps { get; set; }
 }
 
 internal static class SingapayStatus
