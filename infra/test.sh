@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test on real services: installs rabbitmq-server if missing, starts a throwaway RabbitMQ node and
 # PostgreSQL cluster on loopback ports of their own, runs the whole solution's tests, and stops both, on failure too.
+# Installs Debian's chromium if missing, for the checkout tests that click through the pages in a headless browser.
 # Ends with one line of totals taken from the test results: "N passed, N failed, N skipped".
 #
 #   infra/test.sh                       # everything
@@ -39,6 +40,20 @@ totals() {
   done
   echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 }
+
+install_chromium() {
+  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || [[ -n "${PAYMENTS_CHROMIUM:-}" ]] && return
+  echo "test.sh: installing chromium (apt-get) for the browser tests…" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 || true
+  apt-get install -y -qq chromium >&2
+}
+
+if ! install_chromium; then
+  echo "test.sh: chromium could not be installed (apt-get install -y chromium)" >&2
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
 
 if ! start_services; then
   echo "0 passed, 1 failed, 0 skipped"

@@ -84,6 +84,7 @@ CREATE TABLE [payments] (
     [RedirectHtml] nvarchar(max) NULL,
     [PaymentUrl] nvarchar(4000) NULL,
     [RedirectExpiresAt] datetimeoffset NULL,
+    [ReturnUrl] nvarchar(2000) NULL,
     [FailureCode] nvarchar(64) NULL,
     [FailureReason] nvarchar(1000) NULL,
     [GatewayCode] nvarchar(64) NULL,

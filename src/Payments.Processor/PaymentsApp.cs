@@ -66,7 +66,8 @@ internal static class ProcessorServiceCollectionExtensions
 {
     public static IServiceCollection AddPaymentSaga(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PaymentOptions>().BindReplacingDefaultLists(configuration.GetSection(PaymentOptions.Section));
+        services.AddOptions<PaymentOptions>().BindReplacingDefaultLists(configuration.GetSection(PaymentOptions.Section))
+            .PostConfigure(o => o.PublicUrl = PublicUrlDefault.Resolve(o.PublicUrl, configuration["Urls"]));
         services.AddScoped<PaymentQueries>();
         return services;
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Payments.Sandbox.Checkout;
 
 namespace Payments.Sandbox;
 
@@ -32,6 +33,7 @@ public static class SandboxApp
         services.AddHttpClient();
         services.AddSingapaySandbox();
         services.AddFinpaySandbox();
+        services.AddCheckout();
         return services;
     }
 
@@ -41,6 +43,7 @@ public static class SandboxApp
         app.MapSingapaySandbox();
         app.MapFinpaySandbox();
         app.MapSandboxLedgerSummary();
+        app.MapCheckout();
         return app;
     }
 

@@ -10,6 +10,17 @@ public sealed class SandboxOptions
 
     public SingapaySandboxOptions Singapay { get; set; } = new();
     public FinpaySandboxOptions Finpay { get; set; } = new();
+    public CheckoutOptions Checkout { get; set; } = new();
+}
+
+/// <summary>
+/// The demo shop at /checkout: where the processor is and the merchant key the shop's server side charges with
+/// (the browser never sees it). On embedded defaults the processor fills both in.
+/// </summary>
+public sealed class CheckoutOptions
+{
+    public string? ProcessorUrl { get; set; }
+    public string? MerchantApiKey { get; set; }
 }
 
 /// <summary>The merchant credentials the simulated Singapay accepts. Defaults match the processor's embedded defaults.</summary>
@@ -27,6 +38,20 @@ public sealed class SingapaySandboxOptions
     /// provider_transaction_id and its numeric id there, so this is off by default: a reference gets SP009.
     /// </summary>
     public bool InquiryByReference { get; set; }
+
+    /// <summary>The merchant's name as the issuer's 3-D Secure page shows it.</summary>
+    public string MerchantName { get; set; } = "Payments demo shop";
+    /// <summary>The one-time password the sandbox issuer accepts on its 3-D Secure page (documented in docs/sandbox-test-cards.md).</summary>
+    public string ThreeDsOtp { get; set; } = "123456";
+    /// <summary>Wrong one-time passwords after which the issuer fails the authentication.</summary>
+    public int ThreeDsOtpAttempts { get; set; } = 3;
+    /// <summary>How long the 3-D Secure page accepts a confirmation, counted from the charge (the processor's Payments:ThreeDsWindow).</summary>
+    public TimeSpan ThreeDsWindow { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>
+    /// Where the 3-D Secure page sends the browser when the customer is done, with transaction_id and reference_no
+    /// added (the merchant's return address registered with Singapay); without it, the page shows the outcome itself.
+    /// </summary>
+    public string? ThreeDsReturnUrl { get; set; }
 }
 
 public sealed class FinpaySandboxOptions

@@ -50,7 +50,7 @@ public sealed class SingapayGatewaySandboxTests(SandboxFixture sandbox) : IClass
         Assert.Contains("400000******3220", page);
         Assert.DoesNotContain(SingapayTestCards.ThreeDs, page);
         using var confirm = await sandbox.Browser.PostAsync(pageUrl,
-            new FormUrlEncodedContent([new("action", "confirm")]), Ct);
+            new FormUrlEncodedContent([new("action", "confirm"), new("otp", "123456")]), Ct);
 
         Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
         var inquiry = await sandbox.Gateway.InquireAsync(reference, Ct);

@@ -184,7 +184,7 @@ public static class ChaosRun
             {
                 if (ledger.FindByReference(charge.Reference) is not { Status: "pending" } entry)
                     continue;
-                using var form = new FormUrlEncodedContent([new("action", "confirm")]);
+                using var form = new FormUrlEncodedContent([new("action", "confirm"), new("otp", "123456")]);
                 try
                 {
                     using var response = await http.PostAsync(new Uri(sandbox, $"singapay/3ds/{entry.TransactionId}"), form, stop);

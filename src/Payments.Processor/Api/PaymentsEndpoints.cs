@@ -41,6 +41,7 @@ public static partial class PaymentsEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         payments.MapRefunds();
+        payments.MapThreeDsReturn();
         return app;
     }
 

@@ -1,6 +1,7 @@
 #if EMBEDDED_SANDBOX
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Payments.Processor.Auth;
 using Payments.Sandbox;
 #endif
 
@@ -78,7 +79,7 @@ public static class EmbeddedSandboxHosting
 /// callbacks at this processor's webhooks.
 /// </summary>
 public sealed partial class EmbeddedSandbox(SandboxOptions options, IConfiguration configuration, IServer server,
-    IHostApplicationLifetime lifetime, ILogger<EmbeddedSandbox> logger) : IHostedService, IAsyncDisposable
+    IHostApplicationLifetime lifetime, ApiKeys apiKeys, ILogger<EmbeddedSandbox> logger) : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
 
@@ -98,6 +99,7 @@ public sealed partial class EmbeddedSandbox(SandboxOptions options, IConfigurati
             o.Url = options.Url;
             o.Singapay = options.Singapay;
             o.Finpay = options.Finpay;
+            o.Checkout = options.Checkout;
         });
         try
         {
@@ -108,7 +110,8 @@ public sealed partial class EmbeddedSandbox(SandboxOptions options, IConfigurati
             throw InvalidSettingException.AddressUnavailable("Sandbox:Url", options.Url, exception);
         }
         var address = _app.BoundAddress();
-        LogListening(logger, address);
+        var checkout = new Uri(address, "checkout");
+        LogListening(logger, address, checkout);
         lifetime.ApplicationStarted.Register(PointCallbacksAtThisProcessor);
     }
 
@@ -124,6 +127,10 @@ public sealed partial class EmbeddedSandbox(SandboxOptions options, IConfigurati
             .TrimEnd('/');
         options.Singapay.CallbackUrl ??= $"{processor}/webhooks/singapay";
         options.Finpay.CallbackUrl ??= $"{processor}/webhooks/finpay";
+        options.Singapay.ThreeDsReturnUrl ??= $"{processor}/payments/return";
+        // The demo shop at /checkout charges this processor; its key stays in this process, never in a page.
+        options.Checkout.ProcessorUrl ??= processor;
+        options.Checkout.MerchantApiKey ??= apiKeys.MerchantKeys.Count > 0 ? apiKeys.MerchantKeys[0] : null;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -138,7 +145,7 @@ public sealed partial class EmbeddedSandbox(SandboxOptions options, IConfigurati
             await _app.DisposeAsync();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Gateway sandbox (Singapay, Finpay) listening on {Url}")]
-    private static partial void LogListening(ILogger logger, Uri url);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gateway sandbox (Singapay, Finpay) listening on {Url}; a demo checkout to click through at {CheckoutUrl}")]
+    private static partial void LogListening(ILogger logger, Uri url, Uri checkoutUrl);
 }
 #endif

@@ -29,8 +29,18 @@ public sealed class PaymentOptions
     /// </summary>
     public int ChargeConcurrency { get; set; } = 256;
 
+    /// <summary>
+    /// Where customers' browsers reach this processor, e.g. https://pay.example.com: PaymentRedirectRequired.PaymentUrl
+    /// is its 3-D Secure page there. Defaults to the first address in Urls (a wildcard host read as localhost).
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary>The keys that seal card data between the saga and the charge step (and that senders may use).</summary>
     public CardEncryptionOptions CardEncryption { get; set; } = new();
+
+    /// <summary>The page a customer opens to finish 3-D Secure (GET /payments/{id}/redirect); null without a <see cref="PublicUrl"/>.</summary>
+    public string? CustomerRedirectPage(Guid paymentId) =>
+        PublicUrl is { Length: > 0 } url ? $"{url.TrimEnd('/')}/payments/{paymentId}/redirect" : null;
 
     public TimeSpan NextPollDelay(int attempt) =>
         InquiryBackoff.Length == 0 ? TimeSpan.FromMinutes(1) : InquiryBackoff[Math.Min(attempt, InquiryBackoff.Length - 1)];

@@ -28,6 +28,8 @@ public class PaymentState : SagaStateMachineInstance, ISagaVersion
     public string? RedirectHtml { get; set; }
     public string? PaymentUrl { get; set; }
     public DateTimeOffset? RedirectExpiresAt { get; set; }
+    /// <summary>The merchant's page the customer's browser is sent to after 3-D Secure (ChargeRequested.ReturnUrl).</summary>
+    public string? ReturnUrl { get; set; }
 
     /// <summary>One of <see cref="FailureCodes.All"/>, whichever gateway failed it.</summary>
     public string? FailureCode { get; set; }

@@ -17,6 +17,7 @@ internal static class PaymentStateChanges
         payment.Amount = charge.Amount;
         payment.Currency = charge.Currency;
         payment.InstallmentMonths = charge.InstallmentMonths;
+        payment.ReturnUrl = charge.ReturnUrl;
         payment.CreatedAt = now;
         payment.UpdatedAt = now;
         var failures = Open(charge, cipher, out var opened);
@@ -59,6 +60,7 @@ internal static class PaymentStateChanges
         payment.AccountId = payment.AccountId is null ? null : ChargeRequestValidator.Storable(payment.AccountId, 64);
         payment.Currency = ChargeRequestValidator.Storable(payment.Currency, 3);
         payment.CardMasked = payment.CardMasked is null ? null : ChargeRequestValidator.Storable(payment.CardMasked, 24);
+        payment.ReturnUrl = null; // possibly the invalid field itself; a failed validation never reaches 3-D Secure
         payment.FailureCode = FailureCodes.Validation;
         payment.FailureReason = ChargeRequestValidator.Storable(ChargeRequestValidator.Describe(failures), 1000);
         payment.ValidationErrors = ChargeRequestValidator.ByField(failures);

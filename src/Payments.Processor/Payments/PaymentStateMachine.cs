@@ -259,7 +259,8 @@ public sealed partial class PaymentStateMachine : MassTransitStateMachine<Paymen
                 PaymentId = ctx.Saga.CorrelationId,
                 MerchantReference = ctx.Saga.MerchantReference,
                 RedirectHtml = ctx.Saga.RedirectHtml ?? "",
-                PaymentUrl = ctx.Saga.PaymentUrl,
+                // Our own page (it works whatever the gateway hands back); the gateway's plain URL only without a PublicUrl.
+                PaymentUrl = settings.CustomerRedirectPage(ctx.Saga.CorrelationId) ?? ctx.Saga.PaymentUrl,
                 ExpiresAt = ctx.Saga.RedirectExpiresAt!.Value,
             })
             .Schedule(RedirectExpiry, ctx => new RedirectWindowExpired(ctx.Saga.CorrelationId),

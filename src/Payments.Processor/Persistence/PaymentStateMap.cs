@@ -23,6 +23,7 @@ public sealed class PaymentStateMap(string? providerName) : SagaClassMap<Payment
         entity.Property(x => x.ProviderTransactionId).HasMaxLength(100);
         entity.Property(x => x.AuthorizationCode).HasMaxLength(100);
         entity.Property(x => x.PaymentUrl).HasMaxLength(4000);
+        entity.Property(x => x.ReturnUrl).HasMaxLength(2000);
         entity.Property(x => x.FailureCode).HasMaxLength(64);
         entity.Property(x => x.FailureReason).HasMaxLength(1000);
         entity.Property(x => x.RefundKind).HasMaxLength(8);

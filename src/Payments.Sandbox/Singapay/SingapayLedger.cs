@@ -187,6 +187,8 @@ internal sealed class SingapayTransaction
     public int CancelRequests { get; set; }
     /// <summary>Times the money went back: 0 or 1, whatever the client sends.</summary>
     public int Refunds { get; set; }
+    /// <summary>Wrong one-time passwords entered on the 3-D Secure page.</summary>
+    public int WrongOtps { get; set; }
 }
 
 internal static class SingapayStatus

@@ -110,6 +110,30 @@ public sealed partial class SingapaySimulator(
         return entry;
     }
 
+    /// <summary>
+    /// Counts a wrong one-time password on a pending 3DS payment; the last allowed attempt fails it as the issuer would
+    /// (and sends its callback). Returns the attempts left, 0 once it failed; null when the payment is unknown or not pending.
+    /// </summary>
+    internal int? RejectOtp(string transactionId, int allowedAttempts)
+    {
+        var now = timeProvider.GetUtcNow();
+        int? left = null;
+        ledger.Update(transactionId, t =>
+        {
+            if (t.Status != SingapayStatus.Pending)
+                return false;
+            t.WrongOtps++;
+            left = Math.Max(0, allowedAttempts - t.WrongOtps);
+            if (left > 0)
+                return false;
+            Fail(t, now, "3DS", "3-D Secure authentication failed: wrong one-time password");
+            return true;
+        }, out var failed);
+        if (failed)
+            NotifyFinal(transactionId);
+        return left;
+    }
+
     /// <summary>Voids a payment not yet successful, refunds a successful one; null when it can no longer be cancelled.</summary>
     internal SingapayLedgerEntry? Cancel(string id, out bool found)
     {

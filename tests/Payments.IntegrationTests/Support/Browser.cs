@@ -22,7 +22,7 @@ public static class Browser
     public static async Task Press(string issuerPage, string action)
     {
         using var browser = new HttpClient();
-        var answer = await browser.PostAsync(issuerPage, new FormUrlEncodedContent([new("action", action)]), TestContext.Current.CancellationToken);
+        var answer = await browser.PostAsync(issuerPage, new FormUrlEncodedContent([new("action", action), new("otp", "123456")]), TestContext.Current.CancellationToken);
         Assert.True(answer.IsSuccessStatusCode, $"the 3DS page answered {answer.StatusCode}");
     }
 }

@@ -59,6 +59,21 @@ public sealed class ChargeFlowTests
     }
 
     [Fact]
+    public async Task The_redirect_carries_a_plain_url_of_the_processors_3ds_page_and_the_payment_keeps_its_ReturnUrl()
+    {
+        await using var harness = await SagaHarness.Start(o => o.PublicUrl = "https://pay.example.com/",
+            gateway: new ScriptedGateway { OnCharge = _ => ScriptedGateway.Redirect() });
+        var charge = Charges.Valid() with { ReturnUrl = "https://shop.example.com/orders/7/paid" };
+
+        await harness.Send(charge);
+        var payment = await harness.WaitFor(charge.PaymentId, m => m.Redirect);
+
+        var redirect = Assert.Single(await harness.Published<PaymentRedirectRequired>(r => r.PaymentId == charge.PaymentId));
+        Assert.Equal($"https://pay.example.com/payments/{charge.PaymentId}/redirect", redirect.PaymentUrl);
+        Assert.Equal("https://shop.example.com/orders/7/paid", payment.ReturnUrl);
+    }
+
+    [Fact]
     public async Task A_3ds_payment_can_succeed_straight_from_Redirect()
     {
         await using var harness = await SagaHarness.Start(gateway: new ScriptedGateway { OnCharge = _ => ScriptedGateway.Redirect() });

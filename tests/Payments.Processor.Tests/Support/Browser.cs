@@ -26,7 +26,7 @@ public static class Browser
     public static async Task Decide(string threeDsUrl, string action)
     {
         using var browser = new HttpClient();
-        var decided = await browser.PostAsync(threeDsUrl, new FormUrlEncodedContent([new("action", action)]),
+        var decided = await browser.PostAsync(threeDsUrl, new FormUrlEncodedContent([new("action", action), new("otp", "123456")]),
             TestContext.Current.CancellationToken);
         Assert.True(decided.IsSuccessStatusCode, $"the 3-D Secure page answered {decided.StatusCode} to {action}");
     }

@@ -101,7 +101,7 @@ public sealed class SingapayCallbackTests(SingapaySandboxFixture sandbox) : ICla
         var transactionId = (await sandbox.PayAsync(payment)).Data!["transaction_id"]!.GetValue<string>();
         Assert.Empty(await sandbox.CallbacksFor(Reference(payment), 1, TimeSpan.FromMilliseconds(200)));
 
-        using var decided = await sandbox.Http.PostAsync($"3ds/{transactionId}", new FormUrlEncodedContent([new("action", action)]), Ct);
+        using var decided = await sandbox.Http.PostAsync($"3ds/{transactionId}", new FormUrlEncodedContent([new("action", action), new("otp", "123456")]), Ct);
 
         var verification = Verifier.Verify(Assert.Single(await sandbox.CallbacksFor(Reference(payment), 1)));
         Assert.Equal(CallbackTrust.Verified, verification.Trust);

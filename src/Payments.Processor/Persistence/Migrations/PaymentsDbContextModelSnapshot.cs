@@ -367,6 +367,9 @@ namespace Payments.Processor.Persistence.Migrations
 
                     b.Property<DateTimeOffset?>("RefundedAt")
                         .HasColumnType("timestamp with time zone");
+                    b.Property<string>("ReturnUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<uint>("RowVersion")
                         .IsConcurrencyToken()
