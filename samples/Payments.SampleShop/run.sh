@@ -27,6 +27,7 @@ export RabbitMq__Host=127.0.0.1 RabbitMq__Port="$rabbit_port" RabbitMq__Username
 Urls=http://127.0.0.1:5180 Database__Provider=PostgreSql ConnectionStrings__Payments="$PAYMENTS_TEST_POSTGRES" \
   Sandbox__Embedded=true Sandbox__Url=http://127.0.0.1:5190 Auth__MerchantApiKeys__0=sample-shop-merchant-key \
   Auth__OpsApiKeys__0=sample-shop-ops-key-0123456789 \
+  Payments__CardEncryption__CurrentKeyId=sample Payments__CardEncryption__Keys__sample="$(openssl rand -base64 32)" \
   dotnet run --no-build -c Release --project "$root/src/Payments.Processor" >"$log" 2>&1 &
 processor_pid=$!
 for _ in $(seq 1 60); do

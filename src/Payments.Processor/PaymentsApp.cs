@@ -41,6 +41,8 @@ public static partial class PaymentsApp
         builder.Services.AddPaymentsOpenApi();
 
         var app = builder.Build();
+        // Made now, not at the first charge: a missing or bad card-encryption key stops start-up naming the setting.
+        app.Services.GetRequiredService<CardCipher>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

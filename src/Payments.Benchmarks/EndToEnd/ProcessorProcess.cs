@@ -28,6 +28,12 @@ public sealed class ProcessorProcess : IAsyncDisposable
     public int ProcessId => _process?.Id ?? 0;
     public string LogPath => _logPath;
 
+    /// <summary>
+    /// The card-encryption key of every processor of a run, and of each restart: they share queues, so a charge one
+    /// sealed another must open. A benchmark's cards are test cards; the key is no secret.
+    /// </summary>
+    private const string CardKey = "fY+i02NtNquFe1+Jovm88GJ8yXc5nHV5s47ow8bHCqI=";
+
     public static ProcessorProcess Create(string assembly, TestServices services, Uri sandbox, string logPath, string merchantApiKey, string opsApiKey)
     {
         var address = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
@@ -52,6 +58,8 @@ public sealed class ProcessorProcess : IAsyncDisposable
             ["Gateways__Finpay__BaseUrl"] = new Uri(sandbox, "finpay").ToString(),
             ["Auth__MerchantApiKeys__0"] = merchantApiKey,
             ["Auth__OpsApiKeys__0"] = opsApiKey,
+            ["Payments__CardEncryption__CurrentKeyId"] = "bench",
+            ["Payments__CardEncryption__Keys__bench"] = CardKey,
             ["OTEL_TRACES_EXPORTER"] = "none",
             ["OTEL_METRICS_EXPORTER"] = "none",
             ["Logging__LogLevel__Default"] = "Warning",

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
+using Polly.Telemetry;
 
 namespace Payments.Gateways.Resilience;
 
@@ -39,6 +40,7 @@ public static class GatewayResilienceServiceCollectionExtensions
             provider.GetServices<GatewayResilienceRegistration>(), ClockOf(provider)));
         services.TryAddSingleton<IGatewayCircuitMonitor>(provider => provider.GetRequiredService<GatewayCircuits>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayResilienceOptions>, GatewayResilienceOptionsValidator>());
+        services.Configure<TelemetryOptions>(options => options.SeverityProvider = QuietSuccessfulAttempts);
 
         if (!IsRegistered(services, gatewayName))
         {
@@ -70,6 +72,15 @@ public static class GatewayResilienceServiceCollectionExtensions
         });
         return builder;
     }
+
+    /// <summary>
+    /// Polly logs every attempt at Information, a line per gateway call that says only that it was made: a successful
+    /// one goes to Debug. An attempt that failed (a handled outcome) keeps its Warning; every other event its severity.
+    /// </summary>
+    internal static ResilienceEventSeverity QuietSuccessfulAttempts(SeverityProviderArguments args) =>
+        args.Event.EventName == "ExecutionAttempt" && args.Event.Severity == ResilienceEventSeverity.Information
+            ? ResilienceEventSeverity.Debug
+            : args.Event.Severity;
 
     private static TimeProvider ClockOf(IServiceProvider provider) => provider.GetService<TimeProvider>() ?? TimeProvider.System;
 

@@ -66,6 +66,7 @@ public class InboxCleanupService<TDbContext> : BackgroundService
 
         var removed = await dbContext.Set<InboxState>()
             .Where(x => x.Delivered != null && x.Delivered < expiredBefore)
+            .OrderBy(x => x.Delivered)
             .Take(_options.QueryMessageLimit)
             .ExecuteDeleteAsync(timeout.Token)
             .ConfigureAwait(false);

@@ -96,8 +96,8 @@ public static class PaymentsMessaging
     public static void AddPaymentsBus(this IBusRegistrationConfigurator x, ProcessorSettings settings)
     {
         x.SetKebabCaseEndpointNameFormatter();
-        x.TryAddSingleton(sp => CardCipherFactory.Create(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PaymentOptions>>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CardCipherFactory))));
+        x.TryAddSingleton(sp => CardCipherFactory.Create(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PaymentOptions>>().Value.CardEncryption, settings.IsDurable));
         var saga = x.AddSagaStateMachine<PaymentStateMachine, PaymentState, PaymentStateMachineDefinition>();
         x.AddConsumer<SubmitChargeConsumer, SubmitChargeConsumerDefinition>();
         x.AddConsumer<InquirePaymentStatusConsumer, GatewayConsumerDefinition<InquirePaymentStatusConsumer>>();

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Payments.Contracts;
 using Payments.Processor.Hosting;
 
@@ -16,17 +15,23 @@ public sealed class CardEncryptionOptions
     public Dictionary<string, string> Keys { get; set; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>Builds the processor's <see cref="CardCipher"/> from configuration, or an ephemeral one when none is configured.</summary>
-public static partial class CardCipherFactory
+/// <summary>
+/// Builds the processor's <see cref="CardCipher"/> from configuration. Without keys, the durable processor refuses to
+/// start: a charge sealed with a key only this process knows could not be opened after a restart. The embedded default
+/// makes up a key for the run: its in-memory bus loses every message with the process anyway.
+/// </summary>
+public static class CardCipherFactory
 {
     private const string Key = "Payments:CardEncryption";
 
-    public static CardCipher Create(IOptions<PaymentOptions> options, ILogger logger)
+    public static CardCipher Create(CardEncryptionOptions settings, bool durable)
     {
-        var settings = options.Value.CardEncryption;
         if (settings.Keys.Count == 0 && string.IsNullOrWhiteSpace(settings.CurrentKeyId))
         {
-            LogEphemeralKey(logger);
+            if (durable)
+                throw new InvalidSettingException($"{Key}:Keys", "is required on a durable processor (RabbitMq and a database): " +
+                    $"charges queued with a key only this process knows cannot be read after a restart; set a base64 32-byte key, " +
+                    $"e.g. Payments__CardEncryption__Keys__k1=$(openssl rand -base64 32) and Payments__CardEncryption__CurrentKeyId=k1");
             return new CardCipher("ephemeral-" + Guid.NewGuid().ToString("N")[..8], CardCipher.NewKey());
         }
 
@@ -52,9 +57,4 @@ public static partial class CardCipherFactory
             throw new InvalidSettingException($"{Key}:CurrentKeyId", $"'{settings.CurrentKeyId}' has no key under {Key}:Keys");
         return new CardCipher(settings.CurrentKeyId, keys);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message =
-        "No card encryption key is configured (Payments:CardEncryption): using an ephemeral key for this process only. " +
-        "Charges still queued when it stops cannot be read by the next process and fail without being sent.")]
-    private static partial void LogEphemeralKey(ILogger logger);
 }

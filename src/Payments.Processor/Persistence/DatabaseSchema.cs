@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Payments.Processor.Hosting;
 
 namespace Payments.Processor.Persistence;
@@ -32,6 +35,7 @@ public sealed partial class DatabaseSchema(IServiceScopeFactory scopes, Processo
         var db = scope.ServiceProvider.GetRequiredService<PaymentsDbContext>();
         if (settings.Database == DatabaseProvider.PostgreSql)
         {
+            await CreateHistoryTableIfMissing(db, cancellationToken);
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             await db.Database.MigrateAsync(cancellationToken);
             if (pending.Count > 0)
@@ -45,6 +49,17 @@ public sealed partial class DatabaseSchema(IServiceScopeFactory scopes, Processo
             if (created) SchemaCreated(logger); else SchemaUpToDate(logger);
         }
         _applied = true;
+    }
+
+    /// <summary>
+    /// EF reads the migrations history before it creates that table, and logs the failed read on a fresh database as an
+    /// error (dotnet/efcore#37328). Creating the table first (IF NOT EXISTS, as EF itself does) keeps a normal first start
+    /// free of errors. A database that does not exist yet is left to MigrateAsync, which creates it.
+    /// </summary>
+    private static async Task CreateHistoryTableIfMissing(PaymentsDbContext db, CancellationToken cancellationToken)
+    {
+        if (await db.GetService<IRelationalDatabaseCreator>().ExistsAsync(cancellationToken))
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
     }
 
     /// <summary>One attempt before the bus starts (the usual case ends here); if it fails, retries in the background.</summary>

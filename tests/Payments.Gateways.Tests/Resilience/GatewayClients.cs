@@ -23,9 +23,11 @@ internal sealed class GatewayClients : IAsyncDisposable
         IReadOnlyDictionary<string, (string Gateway, HttpMessageHandler? Primary)> clients,
         Action<GatewayResilienceOptions>? configure = null,
         IDictionary<string, string?>? configuration = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var services = new ServiceCollection();
+        configureServices?.Invoke(services);
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(configuration ?? new Dictionary<string, string?>()).Build());
         if (timeProvider is not null)
             services.AddSingleton(timeProvider);

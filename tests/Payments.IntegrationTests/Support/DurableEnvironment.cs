@@ -24,6 +24,9 @@ public class DurableEnvironment : IAsyncLifetime
     private WebApplication? _processor;
     private WebApplication? _sandbox;
 
+    /// <summary>A test-only card-encryption key (base64, 32 bytes): the cards here are test cards.</summary>
+    public const string CardKey = "Q2w5Lf2BJsCme1honcbrMQU2WGFHT0kV3L9t3hg+WgA=";
+
     public string Name { get; } = "it_" + Guid.NewGuid().ToString("N")[..12];
     public string ConnectionString { get; private set; } = "";
     public EventObserver Merchant { get; private set; } = null!;
@@ -78,6 +81,9 @@ public class DurableEnvironment : IAsyncLifetime
         ["Database:Provider"] = "PostgreSql",
         ["ConnectionStrings:Payments"] = ConnectionString,
         ["Sandbox:Embedded"] = "false",
+        // A durable processor refuses to start without one; the same for every fixture, as restarts must open what was sealed.
+        ["Payments:CardEncryption:CurrentKeyId"] = "it",
+        ["Payments:CardEncryption:Keys:it"] = CardKey,
         ["Gateways:Singapay:BaseUrl"] = $"{SandboxAddress}singapay",
         ["Gateways:Finpay:BaseUrl"] = $"{SandboxAddress}finpay",
         ["Gateways:Singapay:Resilience:AttemptTimeout:Charge"] = "00:00:01",
@@ -105,7 +111,7 @@ public class DurableEnvironment : IAsyncLifetime
         await _processor.StartAsync(TestContext.Current.CancellationToken);
     }
 
-    /// <summary>A subclass's last word on the in-process processor's services.</summary>
+    /// <summary>Changes to the in-process processor, after its settings: later configuration wins.</summary>
     protected virtual void ConfigureProcessor(WebApplicationBuilder builder)
     {
     }

@@ -7,7 +7,10 @@ using Xunit;
 
 namespace Payments.IntegrationTests.Support;
 
-/// <summary>Two processor instances on one virtual host and one database: competing consumers on every queue.</summary>
+/// <summary>
+/// Two processor instances on one virtual host and one database: competing consumers on every queue. They share the
+/// fixture's card key, so a card sealed by one can be charged by the other.
+/// </summary>
 public sealed class TwoProcessorsEnvironment : DurableEnvironment
 {
     private WebApplication? _second;
@@ -15,17 +18,6 @@ public sealed class TwoProcessorsEnvironment : DurableEnvironment
     public ChargeStepCounter FirstCharges { get; } = new();
 
     public ChargeStepCounter SecondCharges { get; } = new();
-
-    /// <summary>Both seal and open cards with one key: a card sealed by one may be charged by the other.</summary>
-    public override Dictionary<string, string> ProcessorSettings()
-    {
-        var settings = base.ProcessorSettings();
-        settings["Payments:CardEncryption:CurrentKeyId"] = "scale-out";
-        settings["Payments:CardEncryption:Keys:scale-out"] = Convert.ToBase64String(CardKey);
-        return settings;
-    }
-
-    private static readonly byte[] CardKey = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
 
     public override async ValueTask InitializeAsync()
     {

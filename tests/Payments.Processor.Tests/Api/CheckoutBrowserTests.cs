@@ -1,3 +1,4 @@
+using Payments.Contracts;
 using Payments.Processor.Tests.Support;
 using Xunit;
 
@@ -62,7 +63,7 @@ public sealed class CheckoutBrowserTests(EmbeddedProcessor processor) : IClassFi
 
         var paymentId = ReturnedPaymentId(await _browser.Location(), "Failed");
         var payment = await ResultShows(paymentId, "Failed");
-        Assert.Equal("3DS", payment.GetProperty("failureCode").GetString());
+        Assert.Equal(FailureCodes.ThreeDsNotCompleted, payment.GetProperty("failureCode").GetString());
         Assert.Contains("cancelled", await _browser.Text("#reason"), StringComparison.OrdinalIgnoreCase);
         await _browser.Screenshot("result-3ds-cancelled.png");
     }
@@ -96,7 +97,8 @@ public sealed class CheckoutBrowserTests(EmbeddedProcessor processor) : IClassFi
         var paymentId = await Pay("4000 0000 0000 0002");
 
         var payment = await ResultShows(paymentId, "Failed");
-        Assert.Contains(payment.GetProperty("failureCode").GetString(), DeclineCodes);
+        Assert.Equal(FailureCodes.CardDeclined, payment.GetProperty("failureCode").GetString());
+        Assert.Contains(payment.GetProperty("gatewayCode").GetString(), DeclineCodes);
         Assert.StartsWith(payment.GetProperty("failureReason").GetString()!, await _browser.Text("#reason"), StringComparison.Ordinal);
         await _browser.Screenshot("result-declined.png");
     }

@@ -33,6 +33,7 @@ public sealed partial class DockerComposeTests
         {
             var setting = ListIndex().Replace(key, "");
             var known = KnownPrefixes.Contains(setting)
+                        || BindsTo<global::Payments.Processor.Payments.PaymentOptions>(setting, "Payments:")
                         || BindsTo<global::Payments.Gateways.Singapay.SingapayOptions>(setting, "Gateways:Singapay:")
                         || BindsTo<global::Payments.Gateways.Finpay.FinpayOptions>(setting, "Gateways:Finpay:");
             Assert.True(known, $"docker-compose.yml gives the processor {key}, which nothing reads");
@@ -114,6 +115,7 @@ public sealed partial class DockerComposeTests
         Assert.Contains(secrets, s => s.Key == "MSSQL_SA_PASSWORD");
         Assert.Contains(secrets, s => s.Key == "RabbitMq:Password");
         Assert.Contains(secrets, s => s.Key.StartsWith("Auth:MerchantApiKeys", StringComparison.Ordinal));
+        Assert.Contains(secrets, s => s.Key.StartsWith("Payments:CardEncryption:Keys:", StringComparison.Ordinal));
         Assert.NotEmpty(connectionStrings);
 
         Assert.All(secrets, s => Assert.True(WholeInterpolation().IsMatch(s.Value), $"{s.Key} is written in docker-compose.yml; take it from .env"));
@@ -141,7 +143,7 @@ public sealed partial class DockerComposeTests
     [GeneratedRegex(@":\d+$")]
     private static partial Regex ListIndex();
 
-    [GeneratedRegex("PASSWORD|PASS$|Password|ApiKeys", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("PASSWORD|PASS$|Password|ApiKeys|CardEncryption:Keys", RegexOptions.CultureInvariant)]
     private static partial Regex SecretKey();
 
     [GeneratedRegex(@"\$\{([A-Z0-9_]+)(?::?[-?][^}]*)?\}", RegexOptions.CultureInvariant)]

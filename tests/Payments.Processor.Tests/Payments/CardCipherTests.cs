@@ -1,5 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
 using Payments.Contracts;
 using Payments.Processor.Hosting;
 using Payments.Processor.Payments;
@@ -98,32 +97,50 @@ public sealed class CardCipherTests
     public void The_processor_reads_its_keys_from_configuration()
     {
         var key = CardCipher.NewKey();
-        var options = Options.Create(new PaymentOptions
+        var options = new CardEncryptionOptions
         {
-            CardEncryption = new CardEncryptionOptions
-            {
-                CurrentKeyId = "k2",
-                Keys = { ["k1"] = Convert.ToBase64String(CardCipher.NewKey()), ["k2"] = Convert.ToBase64String(key) },
-            },
-        });
+            CurrentKeyId = "k2",
+            Keys = { ["k1"] = Convert.ToBase64String(CardCipher.NewKey()), ["k2"] = Convert.ToBase64String(key) },
+        };
 
-        var cipher = CardCipherFactory.Create(options, NullLogger.Instance);
+        var cipher = CardCipherFactory.Create(options, durable: true);
 
         Assert.Equal("k2", cipher.CurrentKeyId);
         Assert.Equal(Card, new CardCipher("k2", key).Decrypt(cipher.Encrypt(Card)));
     }
 
     [Fact]
-    public void Without_configured_keys_the_processor_uses_an_ephemeral_key_and_says_so_without_printing_it()
+    public void Without_configured_keys_the_embedded_default_uses_an_ephemeral_key()
     {
-        var logger = new CapturingLogger();
-
-        var cipher = CardCipherFactory.Create(Options.Create(new PaymentOptions()), logger);
+        var cipher = CardCipherFactory.Create(new CardEncryptionOptions(), durable: false);
 
         Assert.StartsWith("ephemeral-", cipher.CurrentKeyId, StringComparison.Ordinal);
-        var message = Assert.Single(logger.Messages);
-        Assert.Contains("ephemeral", message, StringComparison.Ordinal);
         Assert.Equal(Card, cipher.Decrypt(cipher.Encrypt(Card)));
+    }
+
+    [Fact]
+    public void Without_configured_keys_a_durable_processor_refuses_to_start_naming_the_setting()
+    {
+        var error = Assert.Throws<InvalidSettingException>(() => CardCipherFactory.Create(new CardEncryptionOptions(), durable: true));
+
+        Assert.Equal("Payments:CardEncryption:Keys", error.Key);
+        Assert.Contains("restart", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_durable_processor_without_a_card_key_stops_at_start_up_not_at_the_first_charge()
+    {
+        var settings = new Dictionary<string, string?>(TestApiKeys.Settings())
+        {
+            ["RabbitMq:Host"] = "127.0.0.1",
+            ["Database:Provider"] = "PostgreSql",
+            ["ConnectionStrings:Payments"] = "Host=127.0.0.1;Database=never_opened",
+        };
+
+        var error = Assert.Throws<InvalidSettingException>(() =>
+            PaymentsApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings)));
+
+        Assert.Equal("Payments:CardEncryption:Keys", error.Key);
     }
 
     [Theory]
@@ -132,10 +149,10 @@ public sealed class CardCipherTests
     [InlineData("missing", null, "Payments:CardEncryption:CurrentKeyId")]
     public void Bad_key_configuration_stops_start_up_naming_the_key(string currentKeyId, string? value, string expectedKey)
     {
-        var options = new PaymentOptions { CardEncryption = new CardEncryptionOptions { CurrentKeyId = currentKeyId } };
-        options.CardEncryption.Keys["k1"] = value ?? Convert.ToBase64String(CardCipher.NewKey());
+        var options = new CardEncryptionOptions { CurrentKeyId = currentKeyId };
+        options.Keys["k1"] = value ?? Convert.ToBase64String(CardCipher.NewKey());
 
-        var error = Assert.Throws<InvalidSettingException>(() => CardCipherFactory.Create(Options.Create(options), NullLogger.Instance));
+        var error = Assert.Throws<InvalidSettingException>(() => CardCipherFactory.Create(options, durable: true));
         Assert.Equal(expectedKey, error.Key);
     }
 
@@ -144,17 +161,5 @@ public sealed class CardCipherTests
         var bytes = Convert.FromBase64String(base64);
         bytes[0] ^= 1;
         return Convert.ToBase64String(bytes);
-    }
-
-    private sealed class CapturingLogger : Microsoft.Extensions.Logging.ILogger
-    {
-        public List<string> Messages { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
-
-        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
-            Exception? exception, Func<TState, Exception?, string> formatter) => Messages.Add(formatter(state, exception));
     }
 }

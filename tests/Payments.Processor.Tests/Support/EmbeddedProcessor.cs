@@ -89,6 +89,16 @@ public class EmbeddedProcessor : IAsyncLifetime
         return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
     }
 
+    /// <summary>GET /payments/{id}, or null while it is 404: accepted, but not saved by the saga yet.</summary>
+    public async Task<JsonElement?> Find(Guid paymentId)
+    {
+        var response = await Http.GetAsync($"/payments/{paymentId}", TestContext.Current.CancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Polls GET /payments/{id} until it reports <paramref name="status"/>.</summary>
     public async Task<JsonElement> WaitForStatus(Guid paymentId, string status, TimeSpan? timeout = null)
     {
