@@ -55,6 +55,26 @@ public sealed class OneTransactionPerMessageTests(PostgresDatabase database) : I
     }
 
     [Fact]
+    public async Task Without_inline_delivery_each_consumed_message_commits_twice_and_nothing_is_batched()
+    {
+        _host = await OutboxTestHost.StartAsync(database, outbox => outbox.DeliverInline = false);
+        var sagaIds = new List<Guid>();
+        for (var i = 0; i < 10; i++)
+            sagaIds.Add(await _host.StartSaga($"ref-locked-{i}"));
+        await WaitUntilEveryInboxRowIsDelivered();
+        var commitsBefore = _host.Commits.Committed;
+
+        await Task.WhenAll(sagaIds.Select(id => _host.Send(new IncrementTestSaga(id, 1))));
+
+        await _host.Deliveries.WaitFor(log => log.Of<TestSagaIncremented>().Count() == sagaIds.Count, "every increment was announced");
+        await WaitUntilEveryInboxRowIsDelivered();
+        // Consume, then a locked pass that delivers and marks delivered: twenty messages, forty commits.
+        Assert.Equal(2 * 2 * sagaIds.Count, _host.Commits.Committed - commitsBefore);
+        Assert.Equal(0, _host.Completions.BatchesCommitted);
+        Assert.Equal(0, await _host.Query(db => db.Set<OutboxMessage>().CountAsync()));
+    }
+
+    [Fact]
     public async Task A_batch_completes_every_waiting_message_in_one_commit()
     {
         _host = await OutboxTestHost.StartAsync(database);

@@ -32,6 +32,7 @@ public class EntityFrameworkOutboxConfigurator<TDbContext> :
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(30);
     public TimeSpan UndeliveredInboxDelay { get; set; } = TimeSpan.FromMinutes(1);
     public int DeliveryConcurrency { get; set; } = 64;
+    public bool DeliverInline { get; set; } = true;
     public int MessageDeliveryLimit { get; set; } = 1000;
     public TimeSpan MessageDeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -70,6 +71,7 @@ public class EntityFrameworkOutboxConfigurator<TDbContext> :
             options.LockStatementProvider = LockStatementProvider;
             options.UndeliveredInboxDelay = UndeliveredInboxDelay;
             options.DeliveryConcurrency = DeliveryConcurrency;
+            options.DeliverInline = DeliverInline;
         });
         _services.AddOptions<InboxCleanupServiceOptions>().Configure(options =>
         {

@@ -71,7 +71,7 @@ public class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxContextFac
         if (committed == null)
             return true;
 
-        if (!committed.ConsumedThisPass || !committed.Context.ContinueProcessing
+        if (!_options.DeliverInline || !committed.ConsumedThisPass || !committed.Context.ContinueProcessing
             || committed.Context.AddedMessages.Count >= options.MessageDeliveryLimit)
             return committed.Context.ContinueProcessing;
 

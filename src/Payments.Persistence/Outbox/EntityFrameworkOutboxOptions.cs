@@ -19,6 +19,15 @@ public class EntityFrameworkOutboxOptions<TDbContext>
     /// </summary>
     public TimeSpan UndeliveredInboxDelay { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// True: a consumed message's outgoing messages go to the transport right after its commit, from memory, and
+    /// "delivered" is batched (<see cref="InboxDeliveryCompletions{TDbContext}" />): one commit per message. False: a
+    /// second, locked pass delivers them and marks them delivered at once. A process killed or a broker restarted
+    /// between the send and the batch makes the relay send them again, so inline delivery trades duplicates after a
+    /// crash (same MessageId) for half the commits.
+    /// </summary>
+    public bool DeliverInline { get; set; } = true;
+
     /// <summary>How many outbox scopes or inbox messages the relay delivers at the same time.</summary>
     public int DeliveryConcurrency { get; set; } = 64;
 }

@@ -43,6 +43,9 @@ public interface IEntityFrameworkOutboxConfigurator : ITransactionalOutboxConfig
     /// <see cref="ISendEndpointProvider" /> are written to the outbox and committed by the caller's SaveChanges.
     /// </summary>
     void UseBusOutbox(Action<IEntityFrameworkBusOutboxConfigurator>? configure = null);
+
+    /// <summary>See <see cref="EntityFrameworkOutboxOptions{TDbContext}.DeliverInline" />; true by default.</summary>
+    bool DeliverInline { set; }
 }
 
 
