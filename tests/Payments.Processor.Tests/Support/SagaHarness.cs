@@ -105,6 +105,21 @@ public sealed class SagaHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits for something the bus does on its own threads (e.g. a poll reaching the gateway): a quiet bus after
+    /// <see cref="Settle" /> is not proof enough on a loaded machine.
+    /// </summary>
+    public static async Task WaitUntil(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new Xunit.Sdk.XunitException($"Timed out waiting until {what}");
+            await Task.Delay(20);
+        }
+    }
+
     public IReadOnlyList<global::Payments.Persistence.Scheduling.ScheduledMessage> Scheduled() =>
         Service<global::Payments.Persistence.Scheduling.InMemoryScheduledMessageStore>().Snapshot();
 
