@@ -70,6 +70,8 @@ public sealed class OneTransactionPerMessageTests(PostgresDatabase database) : I
         await WaitUntilEveryInboxRowIsDelivered();
         // Consume, then a locked pass that delivers and marks delivered: twenty messages, forty commits.
         Assert.Equal(2 * 2 * sagaIds.Count, _host.Commits.Committed - commitsBefore);
+        // Each pass commits whole or rolls back whole: no savepoint per SaveChanges (two statements each).
+        Assert.Equal(0, _host.Commits.SavepointsCreated);
         Assert.Equal(0, _host.Completions.BatchesCommitted);
         Assert.Equal(0, await _host.Query(db => db.Set<OutboxMessage>().CountAsync()));
     }

@@ -102,7 +102,7 @@ public class BusOutboxDeliveryService<TDbContext> : BackgroundService
             using var queryTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             queryTimeout.CancelAfter(_delivery.QueryTimeout);
 
-            await using var transaction = await dbContext.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, queryTimeout.Token)
+            await using var transaction = await dbContext.Database.BeginAllOrNothingTransactionAsync(IsolationLevel.ReadCommitted, queryTimeout.Token)
                 .ConfigureAwait(false);
             try
             {

@@ -91,7 +91,7 @@ public class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxContextFac
         // A previous pass (or a retried one) may have left entities behind; each pass starts from the database.
         _dbContext.ChangeTracker.Clear();
 
-        await using var transaction = await _dbContext.Database.BeginTransactionAsync(_options.IsolationLevel, cancellationToken)
+        await using var transaction = await _dbContext.Database.BeginAllOrNothingTransactionAsync(_options.IsolationLevel, cancellationToken)
             .ConfigureAwait(false);
         try
         {

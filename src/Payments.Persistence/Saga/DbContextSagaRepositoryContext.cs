@@ -46,9 +46,16 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> :
         return _factory.CreateSagaConsumeContext(_dbContext, _consumeContext, instance, SagaConsumeContextMode.Add);
     }
 
+    private const string InsertSavepoint = "saga_insert";
+
     public async Task<SagaConsumeContext<TSaga, TMessage>> Insert(TSaga instance)
     {
         var entry = _dbContext.Set<TSaga>().Add(instance);
+        // The caller loads the existing instance after a lost race, in the same transaction: that needs a savepoint
+        // to return to, since PostgreSQL refuses every statement after a failed one (auto savepoints are off).
+        var transaction = _dbContext.Database.CurrentTransaction;
+        if (transaction is { SupportsSavepoints: true })
+            await transaction.CreateSavepointAsync(InsertSavepoint, CancellationToken).ConfigureAwait(false);
         try
         {
             await _dbContext.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
@@ -62,6 +69,8 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> :
         {
             // Already there: the caller loads the existing instance instead.
             entry.State = EntityState.Detached;
+            if (transaction is { SupportsSavepoints: true })
+                await transaction.RollbackToSavepointAsync(InsertSavepoint, CancellationToken).ConfigureAwait(false);
             _consumeContext.LogInsertFault<TSaga, TMessage>(exception, instance.CorrelationId);
             return null!;
         }

@@ -3,12 +3,27 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Payments.Persistence.Tests.Infrastructure;
 
-/// <summary>Counts the transactions committed through the test DbContext, by anyone in the host.</summary>
+/// <summary>Counts the transactions committed, and the savepoints created, through the test DbContext, by anyone in the host.</summary>
 public sealed class CommitCounter : DbTransactionInterceptor
 {
     private long _committed;
+    private long _savepoints;
 
     public long Committed => Interlocked.Read(ref _committed);
+
+    public long SavepointsCreated => Interlocked.Read(ref _savepoints);
+
+    public override Task CreatedSavepointAsync(DbTransaction transaction, TransactionEventData eventData,
+        CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _savepoints);
+        return Task.CompletedTask;
+    }
+
+    public override void CreatedSavepoint(DbTransaction transaction, TransactionEventData eventData)
+    {
+        Interlocked.Increment(ref _savepoints);
+    }
 
     public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData,
         CancellationToken cancellationToken = default)
