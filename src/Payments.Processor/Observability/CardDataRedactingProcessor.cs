@@ -16,14 +16,17 @@ public sealed partial class CardDataRedactingProcessor(ILogger? logger = null) :
 
     public override void OnEnd(Activity activity)
     {
-        foreach (var (key, replacement) in Replacements(activity.TagObjects))
-            activity.SetTag(key, replacement);
+        if (Replacements(activity.TagObjects) is { } replacements)
+        {
+            foreach (var (key, replacement) in replacements)
+                activity.SetTag(key, replacement);
+        }
         if (CardDataRedaction.TryMaskCardNumbers(activity.DisplayName, out var name))
             activity.DisplayName = name;
         if (activity.StatusDescription is { } description && CardDataRedaction.TryMaskCardNumbers(description, out var masked))
             activity.SetStatus(activity.Status, masked);
 
-        if (activity.Events.Any(e => Replacements(e.Tags).Count > 0 || CardDataRedaction.ContainsCardNumber(e.Name)))
+        if (activity.Events.Any(e => Replacements(e.Tags) is not null || CardDataRedaction.ContainsCardNumber(e.Name)))
         {
             // Exporters skip spans that are not marked recorded.
             activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
@@ -34,17 +37,18 @@ public sealed partial class CardDataRedactingProcessor(ILogger? logger = null) :
     [LoggerMessage(Level = LogLevel.Warning, Message = "Span {SpanName} ({SpanId}) was not exported: one of its events held card data")]
     private static partial void SpanDropped(ILogger logger, string spanName, ActivitySpanId spanId);
 
-    private static List<(string Key, object Replacement)> Replacements(IEnumerable<KeyValuePair<string, object?>> tags)
+    /// <summary>The tags to overwrite, or null when there are none (the common case, answered without allocating).</summary>
+    private static List<(string Key, object Replacement)>? Replacements(IEnumerable<KeyValuePair<string, object?>> tags)
     {
-        var replacements = new List<(string, object)>();
+        List<(string, object)>? replacements = null;
         foreach (var (key, value) in tags)
         {
             if (value is null)
                 continue;
             if (CardDataRedaction.IsSensitiveName(key))
-                replacements.Add((key, CardDataRedaction.Redacted));
+                (replacements ??= []).Add((key, CardDataRedaction.Redacted));
             else if (Text(value) is { } text && CardDataRedaction.TryMaskCardNumbers(text, out var masked))
-                replacements.Add((key, masked));
+                (replacements ??= []).Add((key, masked));
         }
         return replacements;
     }

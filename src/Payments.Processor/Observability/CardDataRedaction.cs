@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Payments.Contracts;
 
@@ -16,8 +17,22 @@ public static class CardDataRedaction
     private static readonly string[] SensitiveNameParts =
         ["cvv", "cvc", "cardnumber", "cardno", "securitycode", "expiry", "expdate", "expiration", "expirydate"];
 
+    // Every span asks about each of its tag names; instrumentation uses a small set of them, so answers are kept.
+    private const int NameVerdictLimit = 4096;
+    private static readonly ConcurrentDictionary<string, bool> NameVerdicts = new(StringComparer.Ordinal);
+
     /// <summary>True for a tag or field name such as "card.cvv", "card_number", "Expiry" or "pan".</summary>
     public static bool IsSensitiveName(string name)
+    {
+        if (NameVerdicts.TryGetValue(name, out var known))
+            return known;
+        var verdict = JudgeName(name);
+        if (NameVerdicts.Count < NameVerdictLimit)
+            NameVerdicts.TryAdd(name, verdict);
+        return verdict;
+    }
+
+    private static bool JudgeName(string name)
     {
         var normalized = new string(name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
         if (SensitiveNameParts.Any(part => normalized.Contains(part, StringComparison.Ordinal)))
@@ -32,6 +47,8 @@ public static class CardDataRedaction
     public static bool TryMaskCardNumbers(string value, out string redacted)
     {
         redacted = value;
+        if (!HasEnoughDigits(value))
+            return false;
         StringBuilder? output = null;
         var copiedUpTo = 0;
         var groups = DigitGroups(value);
@@ -56,6 +73,20 @@ public static class CardDataRedaction
     }
 
     public static bool ContainsCardNumber(string value) => TryMaskCardNumbers(value, out _);
+
+    /// <summary>Most values hold fewer digits than the shortest card number: they are answered without allocating.</summary>
+    private static bool HasEnoughDigits(string value)
+    {
+        var digits = 0;
+        foreach (var c in value)
+        {
+            if (char.IsAsciiDigit(c) && ++digits >= MinimumCardDigits)
+                return true;
+        }
+        return false;
+    }
+
+    private const int MinimumCardDigits = 13;
 
     /// <summary>
     /// The last group of the card number starting at group <paramref name="first"/>, or null. A run of 13-19 digits
@@ -83,7 +114,7 @@ public static class CardDataRedaction
         return found;
     }
 
-    private static bool IsCardNumber(string digits) => digits.Length is >= 13 and <= 19 && PassesLuhn(digits);
+    private static bool IsCardNumber(string digits) => digits.Length is >= MinimumCardDigits and <= 19 && PassesLuhn(digits);
 
     private readonly record struct DigitGroup(int Start, int End, string Digits, bool JoinedToPrevious);
 
