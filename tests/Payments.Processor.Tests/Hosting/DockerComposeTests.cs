@@ -56,6 +56,18 @@ public sealed partial class DockerComposeTests
     }
 
     [Fact]
+    public void After_3DS_the_browser_returns_to_the_processor_at_its_published_address()
+    {
+        var processor = _compose.Environment("processor");
+        var sandbox = _compose.Environment("sandbox");
+        var published = ComposeFile.Strings(ComposeFile.Get(_compose.Services["processor"], "ports")).Single();
+
+        Assert.Equal("127.0.0.1:8080:8080", published);
+        Assert.Equal("http://localhost:8080", processor["Payments:PublicUrl"]);
+        Assert.Equal($"{processor["Payments:PublicUrl"]}/payments/return", sandbox["Sandbox:Singapay:ThreeDsReturnUrl"]);
+    }
+
+    [Fact]
     public void Every_image_is_pinned_to_a_version()
     {
         var images = _compose.Services.Values.Select(s => ComposeFile.Get(s, "image")).OfType<YamlScalarNode>().Select(i => i.Value!).ToList();
