@@ -21,14 +21,14 @@ public sealed class QuietHappyPathTests(QuietHappyPathTests.LoggedEnvironment en
         var charges = new List<(Guid Id, string Reference)>();
         for (var i = 0; i < 3; i++)
         {
-            var charge = Charges.Card("4111111111111111");
+            var charge = Charges.Valid("4111111111111111");
             charges.Add((await environment.Post(charge), charge.MerchantReference));
         }
-        var threeDs = Charges.Card("4000000000003220");
+        var threeDs = Charges.Valid("4000000000003220");
         var threeDsId = await environment.Post(threeDs);
-        await Browser.FinishThreeDs(await environment.WaitForStatus(threeDsId, "Redirect"));
+        await Browser.CompleteThreeDs(await environment.WaitForStatus(threeDsId, "Redirect"));
         charges.Add((threeDsId, threeDs.MerchantReference));
-        var decline = Charges.Card("4000000000000002");
+        var decline = Charges.Valid("4000000000000002");
         charges.Add((await environment.Post(decline), decline.MerchantReference));
 
         var outcomes = new List<bool>();

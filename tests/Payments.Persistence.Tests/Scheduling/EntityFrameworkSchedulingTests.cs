@@ -223,7 +223,7 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
 
         TestContext.Current.TestOutputHelper?.WriteLine($"Sent by each dispatcher: {string.Join(", ", sentBy)}");
         Assert.Equal(count, sentBy.Sum());
-        await Eventually.True(() => host.Deliveries.All.Count >= count);
+        await Eventually.Until(() => host.Deliveries.All.Count >= count, $"{count} polls were delivered");
         await Task.Delay(200, Token);
         IReadOnlyCollection<Delivery> deliveries = host.Deliveries.All;
         Assert.Equal(count, deliveries.Count);

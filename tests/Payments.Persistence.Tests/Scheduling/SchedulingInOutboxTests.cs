@@ -58,7 +58,7 @@ public sealed class SchedulingInOutboxTests(PostgresOutboxSchedulingDatabase dat
         await host.Harness.Published.WaitForPublished<Fault<ScheduleThroughOutbox>>(x => x.Message.PaymentId == rolledBack);
         await host.Harness.Consumed.WaitForConsumed<ScheduleThroughOutbox>(x => x.PaymentId == committed);
         // The outbox commits just after the consumer returns.
-        await Eventually.True(async () => (await database.ReadAllAsync()).Count > 0);
+        await Eventually.Until(async () => (await database.ReadAllAsync()).Count > 0, "a scheduled message is stored");
         ScheduledMessage stored = Assert.Single(await database.ReadAllAsync());
         Assert.Contains(committed.ToString(), stored.Body);
 
