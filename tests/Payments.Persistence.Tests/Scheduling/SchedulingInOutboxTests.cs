@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Payments.Persistence.Scheduling;
 using Xunit;
 using ScheduledMessage = Payments.Persistence.Scheduling.ScheduledMessage;
@@ -50,7 +51,7 @@ public sealed class SchedulingInOutboxTests(PostgresOutboxSchedulingDatabase dat
             });
         var committed = Guid.NewGuid();
         var rolledBack = Guid.NewGuid();
-        DateTime dueAt = host.Clock.UtcDateTime.AddMinutes(1);
+        DateTime dueAt = host.Clock.GetUtcNow().UtcDateTime.AddMinutes(1);
 
         await host.Harness.Bus.Publish(new ScheduleThroughOutbox(rolledBack, dueAt, FailAfterScheduling: true), Token);
         await host.Harness.Bus.Publish(new ScheduleThroughOutbox(committed, dueAt, FailAfterScheduling: false), Token);
