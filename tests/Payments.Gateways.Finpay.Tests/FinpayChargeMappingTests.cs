@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Payments.Testing;
 using Xunit;
 
 namespace Payments.Gateways.Finpay.Tests;
@@ -11,7 +12,7 @@ public sealed class FinpayChargeMappingTests
     private static async Task<ChargeResult> ChargeAgainst(CapturingHandler finpay, IDictionary<string, string?>? settings = null)
     {
         await using var services = FinpayServices.Create(finpay, settings);
-        return await services.Gateway.ChargeAsync(Charges.OneClick("ORD-2001"), Ct);
+        return await services.Gateway.ChargeAsync(Charges.OneClick(reference: "ORD-2001"), Ct);
     }
 
     [Fact]
@@ -126,7 +127,7 @@ public sealed class FinpayChargeMappingTests
         });
 
         var failure = await Assert.ThrowsAsync<GatewayUnavailableException>(
-            () => services.Gateway.ChargeAsync(Charges.OneClick("ORD-2002"), Ct));
+            () => services.Gateway.ChargeAsync(Charges.OneClick(reference: "ORD-2002"), Ct));
 
         Assert.Equal("Finpay", failure.Gateway);
     }
@@ -149,7 +150,7 @@ public sealed class FinpayChargeMappingTests
         var finpay = CapturingHandler.Finpay(HttpStatusCode.OK, "2000000", "Success");
         await using var services = FinpayServices.Create(finpay);
 
-        var result = await services.Gateway.ChargeAsync(Charges.OneClick("ORD-2003") with { StoredCard = null }, Ct);
+        var result = await services.Gateway.ChargeAsync(Charges.OneClick(reference: "ORD-2003") with { StoredCard = null }, Ct);
 
         Assert.Equal(ChargeResultKind.Declined, result.Kind);
         Assert.Equal("no_stored_card", result.ResponseCode);
@@ -162,7 +163,7 @@ public sealed class FinpayChargeMappingTests
         var finpay = CapturingHandler.Finpay(HttpStatusCode.OK, "2000000", "Success");
         await using var services = FinpayServices.Create(finpay);
 
-        var result = await services.Gateway.CancelAsync(Charges.Reference("ORD-2004", "C-1"), Ct);
+        var result = await services.Gateway.CancelAsync(PaymentReferences.For("ORD-2004", "C-1"), Ct);
 
         Assert.False(result.Cancelled);
         Assert.Equal("Finpay has no public cancel API: void or refund the payment in Finpay's dashboard", result.ResponseMessage);

@@ -10,7 +10,7 @@ public sealed class FinpayInquiryMappingTests
     private static async Task<InquiryResult> InquireAgainst(CapturingHandler finpay)
     {
         await using var services = FinpayServices.Create(finpay);
-        return await services.Gateway.InquireAsync(Charges.Reference("ORD-3001"), Ct);
+        return await services.Gateway.InquireAsync(PaymentReferences.For("ORD-3001"), Ct);
     }
 
     [Theory]
@@ -77,7 +77,7 @@ public sealed class FinpayInquiryMappingTests
             ["Gateways:Finpay:Resilience:RetryCount"] = "1",
         });
 
-        var result = await services.Gateway.InquireAsync(Charges.Reference("ORD-3002"), Ct);
+        var result = await services.Gateway.InquireAsync(PaymentReferences.For("ORD-3002"), Ct);
 
         Assert.Equal(GatewayPaymentStatus.Unknown, result.Status);
         Assert.Equal("timeout", result.ResponseCode);

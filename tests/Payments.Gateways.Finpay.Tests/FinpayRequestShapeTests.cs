@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Payments.Testing;
 using Xunit;
 
 namespace Payments.Gateways.Finpay.Tests;
@@ -21,7 +22,7 @@ public sealed class FinpayRequestShapeTests
             ["Gateways:Finpay:BaseUrl"] = "https://devo.finnet.co.id",
         });
 
-        await services.Gateway.ChargeAsync(Charges.OneClick("ORD-1001"), Ct);
+        await services.Gateway.ChargeAsync(Charges.OneClick(reference: "ORD-1001"), Ct);
 
         var request = Assert.Single(finpay.Requests);
         Assert.Equal(HttpMethod.Post, request.Method);
@@ -33,18 +34,18 @@ public sealed class FinpayRequestShapeTests
         Assert.Equal(["customer", "order", "card"], root.EnumerateObject().Select(p => p.Name));
         var customer = root.GetProperty("customer");
         Assert.Equal(["id", "email", "firstName", "lastName", "mobilePhone"], customer.EnumerateObject().Select(p => p.Name));
-        Assert.Equal("cust-42", customer.GetProperty("id").GetString());
-        Assert.Equal("hajar@example.com", customer.GetProperty("email").GetString());
-        Assert.Equal("Hajar", customer.GetProperty("firstName").GetString());
-        Assert.Equal("Ismail", customer.GetProperty("lastName").GetString());
-        Assert.Equal("+6281286288844", customer.GetProperty("mobilePhone").GetString());
+        Assert.Equal("cust-1", customer.GetProperty("id").GetString());
+        Assert.Equal("john@example.com", customer.GetProperty("email").GetString());
+        Assert.Equal("John", customer.GetProperty("firstName").GetString());
+        Assert.Equal("Doe", customer.GetProperty("lastName").GetString());
+        Assert.Equal("08123456789", customer.GetProperty("mobilePhone").GetString());
 
         var order = root.GetProperty("order");
         Assert.Equal("ORD-1001", order.GetProperty("id").GetString());
         Assert.Equal(JsonValueKind.String, order.GetProperty("amount").ValueKind);
-        Assert.Equal("150000", order.GetProperty("amount").GetString());
+        Assert.Equal("100000", order.GetProperty("amount").GetString());
         Assert.Equal("IDR", order.GetProperty("currency").GetString());
-        Assert.Equal("Subscription renewal", order.GetProperty("description").GetString());
+        Assert.Equal("Monthly subscription fee", order.GetProperty("description").GetString());
 
         var card = root.GetProperty("card");
         Assert.Equal("tok_success_visa", card.GetProperty("token").GetString());
@@ -61,8 +62,8 @@ public sealed class FinpayRequestShapeTests
             ["Gateways:Finpay:MerchantKey"] = "s3cret-key",
         });
 
-        await services.Gateway.ChargeAsync(Charges.OneClick("ORD-1002"), Ct);
-        await services.Gateway.InquireAsync(Charges.Reference("ORD-1002"), Ct);
+        await services.Gateway.ChargeAsync(Charges.OneClick(reference: "ORD-1002"), Ct);
+        await services.Gateway.InquireAsync(PaymentReferences.For("ORD-1002"), Ct);
 
         Assert.Equal(2, finpay.Requests.Count);
         Assert.All(finpay.Requests, request =>
@@ -78,7 +79,7 @@ public sealed class FinpayRequestShapeTests
         var finpay = CapturingHandler.Finpay(HttpStatusCode.OK, "2000000", "Success", """{"id":"C-9","status":"PAID"}""");
         await using var services = FinpayServices.Create(finpay);
 
-        await services.Gateway.InquireAsync(Charges.Reference("ORD/7 a", gatewayTransactionId: "C-9"), Ct);
+        await services.Gateway.InquireAsync(PaymentReferences.For("ORD/7 a", gatewayTransactionId: "C-9"), Ct);
 
         var request = Assert.Single(finpay.Requests);
         Assert.Equal(HttpMethod.Get, request.Method);
@@ -91,7 +92,7 @@ public sealed class FinpayRequestShapeTests
     {
         var finpay = Success();
         await using var services = FinpayServices.Create(finpay);
-        var charge = Charges.OneClick("ORD-1003") with
+        var charge = Charges.OneClick(reference: "ORD-1003") with
         {
             Description = null,
             Customer = new Payments.Contracts.Customer { Name = "Prabowo" },
@@ -100,7 +101,7 @@ public sealed class FinpayRequestShapeTests
         await services.Gateway.ChargeAsync(charge, Ct);
 
         using var body = JsonDocument.Parse(Assert.Single(finpay.Requests).Body!);
-        Assert.Equal("Monthly plan", body.RootElement.GetProperty("order").GetProperty("description").GetString());
+        Assert.Equal("Premium Subscription", body.RootElement.GetProperty("order").GetProperty("description").GetString());
         Assert.Equal("Prabowo", body.RootElement.GetProperty("customer").GetProperty("firstName").GetString());
         Assert.Equal("", body.RootElement.GetProperty("customer").GetProperty("lastName").GetString());
     }

@@ -1,4 +1,5 @@
 using Payments.Sandbox.Finpay;
+using Payments.Testing;
 using Xunit;
 
 namespace Payments.Gateways.Finpay.Tests;
@@ -14,14 +15,14 @@ public sealed class FinpaySandboxRoundTripTests
         await using var sandbox = await RunningSandbox.StartAsync(Ct);
         await using var finpay = sandbox.Client();
 
-        var charge = await finpay.Gateway.ChargeAsync(Charges.OneClick("ORD-RT-1", FinpayTokenVault.SuccessVisa), Ct);
-        var status = await finpay.Gateway.InquireAsync(Charges.Reference("ORD-RT-1", charge.GatewayTransactionId), Ct);
+        var charge = await finpay.Gateway.ChargeAsync(Charges.OneClick(FinpayTokenVault.SuccessVisa, "ORD-RT-1"), Ct);
+        var status = await finpay.Gateway.InquireAsync(PaymentReferences.For("ORD-RT-1", charge.GatewayTransactionId), Ct);
 
         Assert.Equal(ChargeResultKind.Accepted, charge.Kind);
         var recorded = Assert.Single(sandbox.Ledger.Entries);
         Assert.Equal(recorded.PaymentId, charge.GatewayTransactionId);
         Assert.Equal(recorded.AuthorizationCode, charge.AuthorizationCode);
-        Assert.Equal(150_000, recorded.Amount);
+        Assert.Equal(100_000, recorded.Amount);
         Assert.Equal(GatewayPaymentStatus.Succeeded, status.Status);
         Assert.Equal(recorded.PaymentId, status.GatewayTransactionId);
     }
@@ -32,8 +33,8 @@ public sealed class FinpaySandboxRoundTripTests
         await using var sandbox = await RunningSandbox.StartAsync(Ct);
         await using var finpay = sandbox.Client();
 
-        var charge = await finpay.Gateway.ChargeAsync(Charges.OneClick("ORD-RT-2", FinpayTokenVault.Declined), Ct);
-        var status = await finpay.Gateway.InquireAsync(Charges.Reference("ORD-RT-2"), Ct);
+        var charge = await finpay.Gateway.ChargeAsync(Charges.OneClick(FinpayTokenVault.Declined, "ORD-RT-2"), Ct);
+        var status = await finpay.Gateway.InquireAsync(PaymentReferences.For("ORD-RT-2"), Ct);
 
         Assert.Equal(ChargeResultKind.Declined, charge.Kind);
         Assert.Equal("4030005", charge.ResponseCode);
@@ -51,8 +52,8 @@ public sealed class FinpaySandboxRoundTripTests
         await using var sandbox = await RunningSandbox.StartAsync(Ct);
         await using var finpay = sandbox.Client(chargeTimeout: TimeSpan.FromSeconds(1));
 
-        var charge = await finpay.Gateway.ChargeAsync(Charges.OneClick("ORD-RT-3", FinpayTokenVault.TimeoutThenSuccess), Ct);
-        var status = await finpay.Gateway.InquireAsync(Charges.Reference("ORD-RT-3"), Ct);
+        var charge = await finpay.Gateway.ChargeAsync(Charges.OneClick(FinpayTokenVault.TimeoutThenSuccess, "ORD-RT-3"), Ct);
+        var status = await finpay.Gateway.InquireAsync(PaymentReferences.For("ORD-RT-3"), Ct);
 
         Assert.Equal(ChargeResultKind.OutcomeUnknown, charge.Kind);
         Assert.Equal("timeout", charge.ResponseCode);
@@ -68,8 +69,8 @@ public sealed class FinpaySandboxRoundTripTests
         await using var sandbox = await RunningSandbox.StartAsync(Ct);
         await using var finpay = sandbox.Client();
 
-        var first = await finpay.Gateway.ChargeAsync(Charges.OneClick("ORD-RT-4"), Ct);
-        var second = await finpay.Gateway.ChargeAsync(Charges.OneClick("ORD-RT-4"), Ct);
+        var first = await finpay.Gateway.ChargeAsync(Charges.OneClick(reference: "ORD-RT-4"), Ct);
+        var second = await finpay.Gateway.ChargeAsync(Charges.OneClick(reference: "ORD-RT-4"), Ct);
 
         Assert.Equal(ChargeResultKind.Accepted, first.Kind);
         Assert.Equal(ChargeResultKind.OutcomeUnknown, second.Kind);
@@ -84,7 +85,7 @@ public sealed class FinpaySandboxRoundTripTests
         await using var sandbox = await RunningSandbox.StartAsync(Ct);
         await using var finpay = sandbox.Client();
 
-        var status = await finpay.Gateway.InquireAsync(Charges.Reference("ORD-NEVER-SENT"), Ct);
+        var status = await finpay.Gateway.InquireAsync(PaymentReferences.For("ORD-NEVER-SENT"), Ct);
 
         Assert.Equal(GatewayPaymentStatus.NotFound, status.Status);
         Assert.Equal("4040001", status.ResponseCode);
@@ -96,7 +97,7 @@ public sealed class FinpaySandboxRoundTripTests
         await using var sandbox = await RunningSandbox.StartAsync(Ct);
         await using var finpay = sandbox.Client();
 
-        var charge = await finpay.Gateway.ChargeAsync(Charges.OneClick("ORD-RT-5"), Ct);
+        var charge = await finpay.Gateway.ChargeAsync(Charges.OneClick(reference: "ORD-RT-5"), Ct);
         var body = await sandbox.NextCallbackAsync(Ct);
         var verification = finpay.Verifier.Verify(new GatewayCallbackRequest("POST", "/callbacks/finpay", new Dictionary<string, string>(), body));
 
@@ -116,7 +117,7 @@ public sealed class FinpaySandboxRoundTripTests
             ["Gateways:Finpay:MerchantKey"] = "not-the-key",
         });
 
-        var charge = await finpay.Gateway.ChargeAsync(Charges.OneClick("ORD-RT-6"), Ct);
+        var charge = await finpay.Gateway.ChargeAsync(Charges.OneClick(reference: "ORD-RT-6"), Ct);
 
         Assert.Equal(ChargeResultKind.Declined, charge.Kind);
         Assert.Equal("4010000", charge.ResponseCode);

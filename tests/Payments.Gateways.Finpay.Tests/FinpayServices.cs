@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Payments.Contracts;
 
 namespace Payments.Gateways.Finpay.Tests;
 
@@ -43,20 +42,9 @@ internal sealed class FinpayServices : IAsyncDisposable
     public ValueTask DisposeAsync() => _provider.DisposeAsync();
 }
 
-internal static class Charges
+/// <summary>How the processor names a payment to Finpay: our reference, and Finpay's id once known.</summary>
+internal static class PaymentReferences
 {
-    public static ChargeRequested OneClick(string reference, string token = "tok_success_visa", long amount = 150_000) => new()
-    {
-        PaymentId = Guid.NewGuid(),
-        MerchantReference = reference,
-        Amount = amount,
-        Currency = "IDR",
-        GoodsName = "Monthly plan",
-        Description = "Subscription renewal",
-        Customer = new Customer { Name = "Hajar Ismail", Email = "hajar@example.com", Phone = "+6281286288844" },
-        StoredCard = new StoredCard { Token = token, CustomerId = "cust-42" },
-    };
-
-    public static GatewayPaymentReference Reference(string merchantReference, string? gatewayTransactionId = null) =>
+    public static GatewayPaymentReference For(string merchantReference, string? gatewayTransactionId = null) =>
         new(merchantReference, gatewayTransactionId, null);
 }

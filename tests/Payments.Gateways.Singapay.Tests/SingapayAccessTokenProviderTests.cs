@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using Payments.Gateways.Singapay.Tests.Support;
 using Xunit;
 
@@ -15,7 +16,7 @@ public sealed class SingapayAccessTokenProviderTests
     public async Task The_token_request_carries_partner_client_and_a_signature_for_the_Jakarta_date()
     {
         var stub = new StubSingapay();
-        await using var harness = GatewayHarness.Create(stub, new ManualTimeProvider(Start));
+        await using var harness = GatewayHarness.Create(stub, new FakeTimeProvider(Start));
 
         var token = await harness.Tokens.GetTokenAsync(Ct);
 
@@ -35,7 +36,7 @@ public sealed class SingapayAccessTokenProviderTests
     [Fact]
     public async Task The_token_is_cached_until_its_expiry_minus_the_refresh_margin()
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         var stub = new StubSingapay { ExpiresIn = "\"600\"" };
         await using var harness = GatewayHarness.Create(stub, clock);
 
@@ -54,7 +55,7 @@ public sealed class SingapayAccessTokenProviderTests
     [Fact]
     public async Task A_numeric_expires_in_is_tolerated()
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         var stub = new StubSingapay { ExpiresIn = "3600" };
         await using var harness = GatewayHarness.Create(stub, clock);
 
@@ -69,7 +70,7 @@ public sealed class SingapayAccessTokenProviderTests
     public async Task Concurrent_callers_share_one_refresh()
     {
         var stub = new StubSingapay { TokenLatency = TimeSpan.FromMilliseconds(200) };
-        await using var harness = GatewayHarness.Create(stub, new ManualTimeProvider(Start));
+        await using var harness = GatewayHarness.Create(stub, new FakeTimeProvider(Start));
 
         var tokens = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => harness.Tokens.GetTokenAsync(Ct).AsTask()));
 
@@ -81,7 +82,7 @@ public sealed class SingapayAccessTokenProviderTests
     public async Task Invalidating_a_stale_token_keeps_a_newer_one()
     {
         var stub = new StubSingapay();
-        await using var harness = GatewayHarness.Create(stub, new ManualTimeProvider(Start));
+        await using var harness = GatewayHarness.Create(stub, new FakeTimeProvider(Start));
 
         var first = await harness.Tokens.GetTokenAsync(Ct);
         harness.Tokens.Invalidate(first);
@@ -104,7 +105,7 @@ public sealed class SingapayAccessTokenProviderTests
                 : StubSingapay.Envelope(HttpStatusCode.OK, "SP000", "Successfully",
                     """{"transaction_id":"99TX","status":"processing","action":"complete","card_masked":"411111******1111"}""")),
         };
-        await using var harness = GatewayHarness.Create(stub, new ManualTimeProvider(Start));
+        await using var harness = GatewayHarness.Create(stub, new FakeTimeProvider(Start));
 
         var result = await harness.Gateway.ChargeAsync(Charges.Valid(), Ct);
 
@@ -117,7 +118,7 @@ public sealed class SingapayAccessTokenProviderTests
     public async Task SP013_twice_is_not_retried_again_and_the_charge_counts_as_not_sent()
     {
         var stub = new StubSingapay { CardApi = _ => Task.FromResult(StubSingapay.Envelope(HttpStatusCode.Unauthorized, "SP013", "Unauthorized")) };
-        await using var harness = GatewayHarness.Create(stub, new ManualTimeProvider(Start));
+        await using var harness = GatewayHarness.Create(stub, new FakeTimeProvider(Start));
 
         await Assert.ThrowsAsync<GatewayUnavailableException>(() => harness.Gateway.ChargeAsync(Charges.Valid(), Ct));
 
@@ -134,7 +135,7 @@ public sealed class SingapayAccessTokenProviderTests
                 ? StubSingapay.Envelope(HttpStatusCode.Unauthorized, "SP013", "Unauthorized")
                 : StubSingapay.Envelope(HttpStatusCode.OK, "SP000", "Successfully", """{"transaction_id":"99TX","status":"success"}""")),
         };
-        await using var harness = GatewayHarness.Create(stub, new ManualTimeProvider(Start));
+        await using var harness = GatewayHarness.Create(stub, new FakeTimeProvider(Start));
 
         var result = await harness.Gateway.InquireAsync(new GatewayPaymentReference("ORD-1", "99TX", null), Ct);
 
@@ -150,7 +151,7 @@ public sealed class SingapayAccessTokenProviderTests
             TokenApi = (_, _) => StubSingapay.Json(HttpStatusCode.Unauthorized,
                 """{"status":401,"success":false,"response_code":"SP016","response_message":"Invalid signature."}"""),
         };
-        await using var harness = GatewayHarness.Create(stub, new ManualTimeProvider(Start));
+        await using var harness = GatewayHarness.Create(stub, new FakeTimeProvider(Start));
 
         var refused = await Assert.ThrowsAsync<SingapayAuthenticationException>(() => harness.Tokens.GetTokenAsync(Ct).AsTask());
         await Assert.ThrowsAsync<GatewayUnavailableException>(() => harness.Gateway.ChargeAsync(Charges.Valid(), Ct));
@@ -167,7 +168,8 @@ public sealed class SingapayAccessTokenProviderTests
     public async Task A_token_request_that_times_out_means_the_charge_was_never_sent()
     {
         var stub = new StubSingapay { TokenLatency = TimeSpan.FromSeconds(10) };
-        await using var harness = GatewayHarness.Create(stub, new ManualTimeProvider(Start), settings: new Dictionary<string, string?>
+        // The system clock: the attempt timeout is a timer, and this test is about it firing.
+        await using var harness = GatewayHarness.Create(stub, settings: new Dictionary<string, string?>
         {
             ["Gateways:Singapay:Resilience:AttemptTimeout:Token"] = "00:00:00.200",
         });

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Payments.Gateways.Singapay.Tests.Support;
 using Xunit;
 
@@ -21,7 +22,7 @@ public sealed class SingapayCallbackVerifierTests
         """{"data":{"amount":100000,"card_masked":"411111******1111","completed_at":"2026-03-02 10:15:00","provider_auth_no":"123456","provider_result_code":"0000","provider_result_message":"Approved – café","reference_no":"ORD/2026/001","status":"success","transaction_id":"9901JAB3CD4E5F6G7H8J9K0M1N2"},"event":"card.payment.status","status":200,"success":true,"timestamp":"02 Mar 2026 10:15:00"}""";
 
     private static SingapayCallbackVerifier Verifier(DateTimeOffset now) =>
-        new(Options.Create(new SingapayOptions { ClientSecret = Secret }), new ManualTimeProvider(now));
+        new(Options.Create(new SingapayOptions { ClientSecret = Secret }), new FakeTimeProvider(now));
 
     /// <summary>Signs independently of SingapaySignatures: the normalized body is written out by hand above.</summary>
     private static string Sign(string token, string timestamp, string normalizedBody = NormalizedBody, string path = Path)

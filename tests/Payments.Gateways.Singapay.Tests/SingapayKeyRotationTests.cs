@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Payments.Gateways;
 using Payments.Gateways.Singapay;
 using Xunit;
@@ -22,7 +23,7 @@ public sealed class SingapayKeyRotationTests
             ["X-Timestamp"] = timestamp,
             ["X-Signature"] = SingapaySignatures.CallbackSignature(signedWith, "/webhooks/singapay", "token-1", Body, timestamp),
         };
-        var verifier = new SingapayCallbackVerifier(Options.Create(options), new Support.ManualTimeProvider(Now));
+        var verifier = new SingapayCallbackVerifier(Options.Create(options), new FakeTimeProvider(Now));
         return verifier.Verify(new GatewayCallbackRequest("POST", "/webhooks/singapay", headers, Body)).Trust;
     }
 

@@ -19,13 +19,13 @@ public sealed class CrashRecoveryTests(OutOfProcessEnvironment environment) : IC
         settings["Logging:LogLevel:Default"] = "Warning";
         using var first = new ProcessorProcess(settings);
         first.Start();
-        var charge = Charges.Card("4000000000003220");
+        var charge = Charges.Valid("4000000000003220");
         var id = await environment.Post(await Ready(charge));
         var issuerPage = await Browser.OpenThreeDs(await environment.WaitForStatus(id, "Redirect"));
 
         first.Kill();
         // While it is down the customer confirms; the gateway's callback finds nobody and is retried.
-        await Browser.Press(issuerPage, "confirm");
+        await Browser.Decide(issuerPage, "confirm");
 
         using var second = new ProcessorProcess(settings);
         second.Start();

@@ -13,7 +13,7 @@ public sealed class DeliveryGuaranteeTests(DurableEnvironment environment) : ICl
     [Fact]
     public async Task A_duplicate_ChargeRequested_on_the_bus_charges_once()
     {
-        var charge = Charges.Card("4111111111111111");
+        var charge = Charges.Valid("4111111111111111");
 
         await Task.WhenAll(
             environment.Merchant.Bus.Publish(charge, TestContext.Current.CancellationToken),
@@ -28,7 +28,7 @@ public sealed class DeliveryGuaranteeTests(DurableEnvironment environment) : ICl
     [Fact]
     public async Task A_redelivered_message_has_no_second_effect()
     {
-        var charge = Charges.Card("4000000000000002");
+        var charge = Charges.Valid("4000000000000002");
         await environment.Merchant.Bus.Publish(charge, TestContext.Current.CancellationToken);
         await environment.Merchant.WaitForCompletion(charge.PaymentId);
         var before = await environment.WaitForStatus(charge.PaymentId, "Failed");
@@ -59,7 +59,7 @@ public sealed class DeliveryGuaranteeTests(DurableEnvironment environment) : ICl
     [Fact]
     public async Task A_callback_and_an_inquiry_result_racing_for_one_payment_complete_it_once_and_keep_both()
     {
-        var charge = Charges.Card("4000000000003220");
+        var charge = Charges.Valid("4000000000003220");
         await environment.Merchant.Bus.Publish(charge, TestContext.Current.CancellationToken);
         await environment.WaitForStatus(charge.PaymentId, "Redirect");
 

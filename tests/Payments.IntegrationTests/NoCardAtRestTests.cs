@@ -115,7 +115,7 @@ public sealed class NoCardAtRestTests(RejectingDatabaseEnvironment environment) 
     public async Task A_ChargeRequested_the_database_keeps_rejecting_completes_Failed_and_rests_only_scrubbed()
     {
         await using var broker = await BrokerQueues.Open(environment.Name);
-        var charge = Charges.Card(Pan) with
+        var charge = Charges.Valid(Pan) with
         {
             MerchantReference = RejectingDatabaseEnvironment.RejectedReference + Guid.NewGuid().ToString("N")[..12],
             Card = new CardDetails { Number = Pan, Expiry = Expiry, Cvv = Cvv, HolderName = "Siti Rahma", HolderEmail = "siti@example.com" },

@@ -12,7 +12,7 @@ public sealed class OpsTests(DurableEnvironment environment) : IClassFixture<Dur
     [Fact]
     public async Task The_ops_listing_finds_a_payment_by_reference_and_status_in_the_database()
     {
-        var charge = Charges.Card("4000000000000002");
+        var charge = Charges.Valid("4000000000000002");
         var id = await environment.Post(charge);
         await environment.Merchant.WaitForCompletion(id);
 

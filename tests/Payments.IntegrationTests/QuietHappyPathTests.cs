@@ -21,14 +21,14 @@ public sealed class QuietHappyPathTests(QuietHappyPathTests.LoggedEnvironment en
         var charges = new List<(Guid Id, string Reference)>();
         for (var i = 0; i < 3; i++)
         {
-            var charge = Charges.Card("4111111111111111");
+            var charge = Charges.Valid("4111111111111111");
             charges.Add((await environment.Post(charge), charge.MerchantReference));
         }
-        var threeDs = Charges.Card("4000000000003220");
+        var threeDs = Charges.Valid("4000000000003220");
         var threeDsId = await environment.Post(threeDs);
-        await Browser.FinishThreeDs(await environment.WaitForStatus(threeDsId, "Redirect"));
+        await Browser.CompleteThreeDs(await environment.WaitForStatus(threeDsId, "Redirect"));
         charges.Add((threeDsId, threeDs.MerchantReference));
-        var decline = Charges.Card("4000000000000002");
+        var decline = Charges.Valid("4000000000000002");
         charges.Add((await environment.Post(decline), decline.MerchantReference));
 
         var outcomes = new List<bool>();
@@ -36,7 +36,8 @@ public sealed class QuietHappyPathTests(QuietHappyPathTests.LoggedEnvironment en
             outcomes.Add((await environment.Merchant.WaitForCompletion(id)).Succeeded);
         // The gateway's callbacks race the charges' own answers (the expected case): wait for each to be delivered, so
         // whatever the processor logs about them is in the log.
-        await WaitUntil(() => charges.All(c => environment.SingapayLedger.FindByReference(c.Reference)?.CallbacksDelivered >= 1));
+        await Eventually.Until(() => charges.All(c => environment.SingapayLedger.FindByReference(c.Reference)?.CallbacksDelivered >= 1),
+            "the sandbox delivered every callback");
 
         Assert.Equal([true, true, true, true, false], outcomes);
         var records = environment.Logs.GetSnapshot();
@@ -48,17 +49,6 @@ public sealed class QuietHappyPathTests(QuietHappyPathTests.LoggedEnvironment en
     }
 
     private static string Describe(FakeLogRecord record) => $"{record.Level} {record.Category}: {record.Message} {record.Exception?.GetType().Name}";
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new Xunit.Sdk.XunitException("The sandbox did not deliver every callback within 30 s");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
 
     /// <summary>A fresh database and virtual host, the processor's production log levels, every line captured.</summary>
     public sealed class LoggedEnvironment : DurableEnvironment

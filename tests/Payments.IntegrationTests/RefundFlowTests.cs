@@ -21,7 +21,7 @@ public sealed class RefundFlowTests(DurableEnvironment environment) : IClassFixt
     [Fact]
     public async Task A_succeeded_payment_is_refunded_once()
     {
-        var charge = Charges.Card("4111111111111111");
+        var charge = Charges.Valid("4111111111111111");
         var id = await environment.Post(charge);
         Assert.True((await environment.Merchant.WaitForCompletion(id)).Succeeded);
 
@@ -37,7 +37,7 @@ public sealed class RefundFlowTests(DurableEnvironment environment) : IClassFixt
         await Eventually(() => environment.Merchant.RefundsFailed.Any(f => f.PaymentId == id && f.IdempotencyKey == "refund-3"));
         await Task.Delay(500, Ct); // room for a wrong second event to show up
         var refunded = Assert.Single(environment.Merchant.Refunded, r => r.PaymentId == id);
-        Assert.Equal(250_000, refunded.Amount);
+        Assert.Equal(100_000, refunded.Amount);
         Assert.Equal(RefundFailureCodes.AlreadyCancelled,
             Assert.Single(environment.Merchant.RefundsFailed, f => f.PaymentId == id).Code);
         Assert.Equal(1, environment.Merchant.CompletedCount(id));
@@ -54,7 +54,7 @@ public sealed class RefundFlowTests(DurableEnvironment environment) : IClassFixt
         var simulation = environment.SandboxServices.GetRequiredService<SingapaySimulationOptions>();
         var settle = simulation.SettleDelay;
         simulation.SettleDelay = TimeSpan.FromHours(1);
-        var charge = Charges.Card("4111111111111111");
+        var charge = Charges.Valid("4111111111111111");
         Guid id;
         try
         {

@@ -17,7 +17,7 @@ public sealed class ScaleOutTests(TwoProcessorsEnvironment environment) : IClass
     [Fact]
     public async Task Two_processors_share_the_charges_and_charge_and_complete_each_payment_once()
     {
-        var charges = Enumerable.Range(0, 40).Select(_ => Charges.Card("4111111111111111")).ToList();
+        var charges = Enumerable.Range(0, 40).Select(_ => Charges.Valid("4111111111111111")).ToList();
 
         var ids = await Task.WhenAll(charges.Select(environment.Post));
 
@@ -39,7 +39,7 @@ public sealed class QuorumQueueTests(QuorumQueuesEnvironment environment) : ICla
     [Fact]
     public async Task The_processor_declares_quorum_queues_and_a_payment_completes_on_them()
     {
-        var charge = Charges.Card("4111111111111111");
+        var charge = Charges.Valid("4111111111111111");
 
         var id = await environment.Post(charge);
 

@@ -17,7 +17,7 @@ public sealed class SingapayFlowTests(DurableEnvironment environment) : IClassFi
     [Fact]
     public async Task Success()
     {
-        var charge = Charges.Card("4111111111111111");
+        var charge = Charges.Valid("4111111111111111");
         var id = await environment.Post(charge);
 
         var completed = await environment.Merchant.WaitForCompletion(id);
@@ -30,11 +30,11 @@ public sealed class SingapayFlowTests(DurableEnvironment environment) : IClassFi
     [Fact]
     public async Task Three_ds()
     {
-        var charge = Charges.Card("4000000000003220");
+        var charge = Charges.Valid("4000000000003220");
         var id = await environment.Post(charge);
         var payment = await environment.WaitForStatus(id, "Redirect");
 
-        await Browser.FinishThreeDs(payment);
+        await Browser.CompleteThreeDs(payment);
 
         Assert.True((await environment.Merchant.WaitForCompletion(id)).Succeeded);
         await AssertOnceEverywhere(id, charge.MerchantReference);
@@ -43,7 +43,7 @@ public sealed class SingapayFlowTests(DurableEnvironment environment) : IClassFi
     [Fact]
     public async Task Decline()
     {
-        var charge = Charges.Card("4000000000000002");
+        var charge = Charges.Valid("4000000000000002");
         var id = await environment.Post(charge);
 
         var completed = await environment.Merchant.WaitForCompletion(id);
@@ -62,7 +62,7 @@ public sealed class SingapayFlowTests(DurableEnvironment environment) : IClassFi
     {
         // The sandbox charges this card, then holds the answer past the processor's 1 s charge timeout; its callback
         // is what settles the payment.
-        var charge = Charges.Card("4000000000000127");
+        var charge = Charges.Valid("4000000000000127");
         var sent = System.Diagnostics.Stopwatch.StartNew();
         var id = await environment.Post(charge);
 

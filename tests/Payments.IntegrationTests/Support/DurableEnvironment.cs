@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -11,6 +10,7 @@ using Payments.Processor;
 using Payments.Sandbox;
 using Payments.Sandbox.Finpay;
 using Payments.Sandbox.Singapay;
+using Payments.Testing;
 using Xunit;
 
 namespace Payments.IntegrationTests.Support;
@@ -31,7 +31,7 @@ public class DurableEnvironment : IAsyncLifetime
     public string ConnectionString { get; private set; } = "";
     public EventObserver Merchant { get; private set; } = null!;
     public Uri SandboxAddress { get; private set; } = null!;
-    public int ProcessorPort { get; } = FreePort();
+    public int ProcessorPort { get; } = LoopbackPorts.Free();
     public Uri ProcessorAddress => new($"http://127.0.0.1:{ProcessorPort}");
     public HttpClient Http { get; private set; } = null!;
 
@@ -48,7 +48,7 @@ public class DurableEnvironment : IAsyncLifetime
         ConnectionString = await TestServices.CreateDatabase(Name);
         await TestServices.CreateVirtualHost(Name);
 
-        var sandboxPort = FreePort();
+        var sandboxPort = LoopbackPorts.Free();
         _sandbox = SandboxApp.Build(
         [
             $"--Sandbox:Url=http://127.0.0.1:{sandboxPort}",
@@ -70,7 +70,7 @@ public class DurableEnvironment : IAsyncLifetime
     }
 
     /// <summary>The processor's settings, as configuration keys (the same ones docker-compose sets).</summary>
-    public virtual Dictionary<string, string> ProcessorSettings() => new(TestApiKeys.Settings())
+    public virtual Dictionary<string, string> ProcessorSettings() => new(TestApiKeys.Settings()!)
     {
         ["Urls"] = ProcessorAddress.ToString(),
         ["RabbitMq:Host"] = TestServices.RabbitMq.Host,
@@ -116,37 +116,10 @@ public class DurableEnvironment : IAsyncLifetime
     {
     }
 
-    public async Task<Guid> Post(ChargeRequested charge)
-    {
-        var response = await Http.PostAsJsonAsync("/payments", charge, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("paymentId").GetGuid();
-    }
+    public Task<Guid> Post(ChargeRequested charge) => Http.Charge(charge);
 
-    public async Task<JsonElement> WaitForStatus(Guid paymentId, string status, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        JsonElement payment = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                var response = await Http.GetAsync($"/payments/{paymentId}", TestContext.Current.CancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    payment = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-                    if (payment.GetProperty("status").GetString() == status)
-                        return payment;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // the processor is restarting
-            }
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-        throw new Xunit.Sdk.XunitException($"Payment {paymentId} did not reach {status}: {payment}");
-    }
+    public Task<JsonElement> WaitForStatus(Guid paymentId, string status, TimeSpan? timeout = null) =>
+        Http.WaitForStatus(paymentId, status, timeout ?? TimeSpan.FromSeconds(60));
 
     public virtual async ValueTask DisposeAsync()
     {
@@ -164,13 +137,6 @@ public class DurableEnvironment : IAsyncLifetime
             await _sandbox.StopAsync();
             await _sandbox.DisposeAsync();
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

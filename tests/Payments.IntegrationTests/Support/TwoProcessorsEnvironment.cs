@@ -23,7 +23,7 @@ public sealed class TwoProcessorsEnvironment : DurableEnvironment
     {
         await base.InitializeAsync();
         var settings = ProcessorSettings();
-        settings["Urls"] = $"http://127.0.0.1:{FreePort()}";
+        settings["Urls"] = $"http://127.0.0.1:{LoopbackPorts.Free()}";
         _second = PaymentsApp.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings!);

@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Payments.Persistence.Scheduling;
 using Xunit;
 using ScheduledMessage = Payments.Persistence.Scheduling.ScheduledMessage;
@@ -45,7 +46,7 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
     public async Task A_schedule_outside_a_consumer_is_committed_at_once_and_delivered_after_a_restart()
     {
         database.SkipIfUnavailable();
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(SchedulingTestHost.Start);
         var paymentId = Guid.NewGuid();
         var messageId = NewId.NextGuid();
         Guid tokenId;
@@ -53,7 +54,7 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
         await using (SchedulingTestHost before = await StartHost(clock))
         {
             MassTransit.ScheduledMessage<PollDue> handle = await before.ScheduleOutsideConsumer(PollProbeConsumer.Address,
-                clock.UtcDateTime.AddSeconds(45), new PollDue(paymentId, 1), send => send.MessageId = messageId);
+                clock.GetUtcNow().UtcDateTime.AddSeconds(45), new PollDue(paymentId, 1), send => send.MessageId = messageId);
             tokenId = handle.TokenId;
         }
 
@@ -79,7 +80,7 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
     public async Task A_schedule_outside_a_unit_of_work_saves_nothing_else_the_scoped_context_tracks()
     {
         database.SkipIfUnavailable();
-        await using SchedulingTestHost host = await StartHost(new ManualClock());
+        await using SchedulingTestHost host = await StartHost(new FakeTimeProvider(SchedulingTestHost.Start));
         var paymentId = Guid.NewGuid();
         var unsaved = new ScheduledMessage
         {
@@ -99,7 +100,7 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
             scope.ServiceProvider.GetRequiredService<SchedulingTestDbContext>().Add(unsaved);
 
             await scope.ServiceProvider.GetRequiredService<IMessageScheduler>()
-                .ScheduleSend(PollProbeConsumer.Address, host.Clock.UtcDateTime.AddSeconds(5), new PollDue(paymentId, 1), Token);
+                .ScheduleSend(PollProbeConsumer.Address, host.Clock.GetUtcNow().UtcDateTime.AddSeconds(5), new PollDue(paymentId, 1), Token);
         }
 
         ScheduledMessage stored = Assert.Single(await database.ReadAllAsync());
@@ -111,11 +112,11 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
     public async Task A_cancelled_schedule_is_deleted_and_never_sent()
     {
         database.SkipIfUnavailable();
-        await using SchedulingTestHost host = await StartHost(new ManualClock());
+        await using SchedulingTestHost host = await StartHost(new FakeTimeProvider(SchedulingTestHost.Start));
         var paymentId = Guid.NewGuid();
 
         MassTransit.ScheduledMessage<PollDue> handle = await host.ScheduleOutsideConsumer(PollProbeConsumer.Address,
-            host.Clock.UtcDateTime.AddSeconds(5), new PollDue(paymentId, 1));
+            host.Clock.GetUtcNow().UtcDateTime.AddSeconds(5), new PollDue(paymentId, 1));
         await host.CancelOutsideConsumer(PollProbeConsumer.Address, handle.TokenId);
 
         Assert.Empty(await database.ReadAllAsync());
@@ -128,10 +129,10 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
     public async Task A_schedule_in_a_consume_transaction_commits_with_it()
     {
         database.SkipIfUnavailable();
-        await using SchedulingTestHost host = await StartHost(new ManualClock());
+        await using SchedulingTestHost host = await StartHost(new FakeTimeProvider(SchedulingTestHost.Start));
         var paymentId = Guid.NewGuid();
 
-        await host.Harness.Bus.Publish(new ScheduleInTransaction(paymentId, host.Clock.UtcDateTime.AddMinutes(3), FailAfterSaving: false), Token);
+        await host.Harness.Bus.Publish(new ScheduleInTransaction(paymentId, host.Clock.GetUtcNow().UtcDateTime.AddMinutes(3), FailAfterSaving: false), Token);
 
         await host.Harness.Consumed.WaitForConsumed<ScheduleInTransaction>(x => x.PaymentId == paymentId);
         Assert.False(await host.Harness.Published.Any<Fault<ScheduleInTransaction>>(Token));
@@ -148,10 +149,10 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
     public async Task A_schedule_in_a_consume_transaction_that_rolls_back_leaves_no_row()
     {
         database.SkipIfUnavailable();
-        await using SchedulingTestHost host = await StartHost(new ManualClock());
+        await using SchedulingTestHost host = await StartHost(new FakeTimeProvider(SchedulingTestHost.Start));
         var paymentId = Guid.NewGuid();
 
-        await host.Harness.Bus.Publish(new ScheduleInTransaction(paymentId, host.Clock.UtcDateTime.AddMinutes(3), FailAfterSaving: true), Token);
+        await host.Harness.Bus.Publish(new ScheduleInTransaction(paymentId, host.Clock.GetUtcNow().UtcDateTime.AddMinutes(3), FailAfterSaving: true), Token);
 
         await host.Harness.Published.WaitForPublished<Fault<ScheduleInTransaction>>(x => x.Message.PaymentId == paymentId);
         Assert.Empty(await database.ReadAllAsync());
@@ -163,10 +164,10 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
     public async Task A_claim_held_by_one_dispatcher_is_skipped_by_another_until_released()
     {
         database.SkipIfUnavailable();
-        await using SchedulingTestHost host = await StartHost(new ManualClock());
+        await using SchedulingTestHost host = await StartHost(new FakeTimeProvider(SchedulingTestHost.Start));
         for (int i = 0; i < 5; i++)
         {
-            await host.ScheduleOutsideConsumer(PollProbeConsumer.Address, host.Clock.UtcDateTime.AddSeconds(i), new PollDue(Guid.NewGuid(), i));
+            await host.ScheduleOutsideConsumer(PollProbeConsumer.Address, host.Clock.GetUtcNow().UtcDateTime.AddSeconds(i), new PollDue(Guid.NewGuid(), i));
         }
 
         DateTimeOffset later = host.Clock.GetUtcNow().AddMinutes(1);
@@ -197,11 +198,11 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
     {
         database.SkipIfUnavailable();
         const int count = 120;
-        await using SchedulingTestHost host = await StartHost(new ManualClock(), batchSize: 7);
+        await using SchedulingTestHost host = await StartHost(new FakeTimeProvider(SchedulingTestHost.Start), batchSize: 7);
         var payments = Enumerable.Range(0, count).Select(_ => Guid.NewGuid()).ToList();
         foreach (Guid paymentId in payments)
         {
-            await host.ScheduleOutsideConsumer(PollProbeConsumer.Address, host.Clock.UtcDateTime.AddSeconds(1), new PollDue(paymentId, 1));
+            await host.ScheduleOutsideConsumer(PollProbeConsumer.Address, host.Clock.GetUtcNow().UtcDateTime.AddSeconds(1), new PollDue(paymentId, 1));
         }
 
         host.Clock.Advance(TimeSpan.FromSeconds(1));
@@ -223,7 +224,7 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
 
         TestContext.Current.TestOutputHelper?.WriteLine($"Sent by each dispatcher: {string.Join(", ", sentBy)}");
         Assert.Equal(count, sentBy.Sum());
-        await Eventually.True(() => host.Deliveries.All.Count >= count);
+        await Eventually.Until(() => host.Deliveries.All.Count >= count, $"{count} polls were delivered");
         await Task.Delay(200, Token);
         IReadOnlyCollection<Delivery> deliveries = host.Deliveries.All;
         Assert.Equal(count, deliveries.Count);
@@ -235,7 +236,7 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
     public async Task A_saga_reschedule_replaces_its_row()
     {
         database.SkipIfUnavailable();
-        await using SchedulingTestHost host = await StartHost(new ManualClock(), configureBus: x =>
+        await using SchedulingTestHost host = await StartHost(new FakeTimeProvider(SchedulingTestHost.Start), configureBus: x =>
             x.AddSagaStateMachine<PollingStateMachine, PollingState>().InMemoryRepository().Endpoint(e => e.Name = PollingStateMachine.EndpointName));
         ISagaStateMachineTestHarness<PollingStateMachine, PollingState> saga =
             host.Harness.GetSagaStateMachineHarness<PollingStateMachine, PollingState>();
@@ -258,7 +259,7 @@ public sealed class EntityFrameworkSchedulingTests(PostgresSchedulingDatabase da
         Assert.Equal(1, saga.Sagas.Contains(paymentId)!.PollsHandled);
     }
 
-    private Task<SchedulingTestHost> StartHost(ManualClock clock, int batchSize = 100, Action<IBusRegistrationConfigurator>? configureBus = null) =>
+    private Task<SchedulingTestHost> StartHost(FakeTimeProvider clock, int batchSize = 100, Action<IBusRegistrationConfigurator>? configureBus = null) =>
         SchedulingTestHost.StartAsync(
             o =>
             {

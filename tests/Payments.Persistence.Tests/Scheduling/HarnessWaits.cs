@@ -12,9 +12,9 @@ public static class HarnessWaits
 
     public static Task WaitForConsumed<T>(this IReceivedMessageList consumed, Func<T, bool> match)
         where T : class =>
-        Eventually.True(() => consumed.Select<T>(x => match(x.Context.Message)).Any(), Patience);
+        Eventually.Until(() => consumed.Select<T>(x => match(x.Context.Message)).Any(), $"a {typeof(T).Name} was consumed", Patience);
 
     public static Task WaitForPublished<T>(this IPublishedMessageList published, Func<T, bool> match)
         where T : class =>
-        Eventually.True(() => published.Select<T>(x => match(x.Context.Message)).Any(), Patience);
+        Eventually.Until(() => published.Select<T>(x => match(x.Context.Message)).Any(), $"a {typeof(T).Name} was published", Patience);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Payments.Persistence.Scheduling;
 using Xunit;
 using ScheduledMessage = Payments.Persistence.Scheduling.ScheduledMessage;
@@ -17,7 +18,7 @@ public sealed class InMemorySchedulerDeliveryTests
         var messageId = NewId.NextGuid();
 
         MassTransit.ScheduledMessage<PollDue> handle = await host.ScheduleOutsideConsumer(PollProbeConsumer.Address,
-            host.Clock.UtcDateTime.AddSeconds(30), new PollDue(paymentId, 1), send =>
+            host.Clock.GetUtcNow().UtcDateTime.AddSeconds(30), new PollDue(paymentId, 1), send =>
             {
                 send.MessageId = messageId;
                 send.Headers.Set("X-Payment-Reference", "order-42");
@@ -48,8 +49,8 @@ public sealed class InMemorySchedulerDeliveryTests
         var keptPayment = Guid.NewGuid();
 
         MassTransit.ScheduledMessage<PollDue> cancelled = await host.ScheduleOutsideConsumer(PollProbeConsumer.Address,
-            host.Clock.UtcDateTime.AddSeconds(10), new PollDue(cancelledPayment, 1));
-        await host.ScheduleOutsideConsumer(PollProbeConsumer.Address, host.Clock.UtcDateTime.AddSeconds(20), new PollDue(keptPayment, 1));
+            host.Clock.GetUtcNow().UtcDateTime.AddSeconds(10), new PollDue(cancelledPayment, 1));
+        await host.ScheduleOutsideConsumer(PollProbeConsumer.Address, host.Clock.GetUtcNow().UtcDateTime.AddSeconds(20), new PollDue(keptPayment, 1));
 
         await host.CancelOutsideConsumer(PollProbeConsumer.Address, cancelled.TokenId);
         host.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -69,7 +70,7 @@ public sealed class InMemorySchedulerDeliveryTests
         var conversationId = NewId.NextGuid();
         var startCorrelationId = NewId.NextGuid();
 
-        await host.Harness.Bus.Publish(new StartPolling(paymentId, host.Clock.UtcDateTime.AddMinutes(2)), send =>
+        await host.Harness.Bus.Publish(new StartPolling(paymentId, host.Clock.GetUtcNow().UtcDateTime.AddMinutes(2)), send =>
         {
             send.ConversationId = conversationId;
             send.CorrelationId = startCorrelationId;
@@ -127,7 +128,7 @@ public sealed class InMemorySchedulerDeliveryTests
         try
         {
             var paymentId = Guid.NewGuid();
-            await host.ScheduleOutsideConsumer(PollProbeConsumer.Address, host.Clock.UtcDateTime.AddSeconds(5), new PollDue(paymentId, 3));
+            await host.ScheduleOutsideConsumer(PollProbeConsumer.Address, host.Clock.GetUtcNow().UtcDateTime.AddSeconds(5), new PollDue(paymentId, 3));
 
             await Task.Delay(200, Token);
             Assert.Empty(host.Deliveries.All);
@@ -162,7 +163,7 @@ public sealed class InMemorySchedulerDeliveryTests
             await Task.Delay(200, Token);
             var paymentId = Guid.NewGuid();
 
-            await host.ScheduleOutsideConsumer(PollProbeConsumer.Address, host.Clock.UtcDateTime, new PollDue(paymentId, 1));
+            await host.ScheduleOutsideConsumer(PollProbeConsumer.Address, host.Clock.GetUtcNow().UtcDateTime, new PollDue(paymentId, 1));
 
             await host.Deliveries.WaitForOne(x => x.Message.PaymentId == paymentId, TimeSpan.FromSeconds(5));
         }

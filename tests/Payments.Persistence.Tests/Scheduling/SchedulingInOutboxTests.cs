@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Payments.Persistence.Scheduling;
 using Xunit;
 using ScheduledMessage = Payments.Persistence.Scheduling.ScheduledMessage;
@@ -50,7 +51,7 @@ public sealed class SchedulingInOutboxTests(PostgresOutboxSchedulingDatabase dat
             });
         var committed = Guid.NewGuid();
         var rolledBack = Guid.NewGuid();
-        DateTime dueAt = host.Clock.UtcDateTime.AddMinutes(1);
+        DateTime dueAt = host.Clock.GetUtcNow().UtcDateTime.AddMinutes(1);
 
         await host.Harness.Bus.Publish(new ScheduleThroughOutbox(rolledBack, dueAt, FailAfterScheduling: true), Token);
         await host.Harness.Bus.Publish(new ScheduleThroughOutbox(committed, dueAt, FailAfterScheduling: false), Token);
@@ -58,7 +59,7 @@ public sealed class SchedulingInOutboxTests(PostgresOutboxSchedulingDatabase dat
         await host.Harness.Published.WaitForPublished<Fault<ScheduleThroughOutbox>>(x => x.Message.PaymentId == rolledBack);
         await host.Harness.Consumed.WaitForConsumed<ScheduleThroughOutbox>(x => x.PaymentId == committed);
         // The outbox commits just after the consumer returns.
-        await Eventually.True(async () => (await database.ReadAllAsync()).Count > 0);
+        await Eventually.Until(async () => (await database.ReadAllAsync()).Count > 0, "a scheduled message is stored");
         ScheduledMessage stored = Assert.Single(await database.ReadAllAsync());
         Assert.Contains(committed.ToString(), stored.Body);
 

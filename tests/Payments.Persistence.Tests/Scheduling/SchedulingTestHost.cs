@@ -1,6 +1,7 @@
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Payments.Persistence.Scheduling;
 
 namespace Payments.Persistence.Tests.Scheduling;
@@ -10,13 +11,13 @@ public sealed class SchedulingTestHost : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    private SchedulingTestHost(ServiceProvider provider, ManualClock clock)
+    private SchedulingTestHost(ServiceProvider provider, FakeTimeProvider clock)
     {
         _provider = provider;
         Clock = clock;
     }
 
-    public ManualClock Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     public IServiceProvider Services => _provider;
 
@@ -26,13 +27,16 @@ public sealed class SchedulingTestHost : IAsyncDisposable
 
     public ScheduledMessageDispatcher Dispatcher => _provider.GetRequiredService<ScheduledMessageDispatcher>();
 
+    /// <summary>Where a host's clock starts unless a test brings its own.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
+
     public static async Task<SchedulingTestHost> StartAsync(
         Action<DurableSchedulingOptions> configureScheduling,
-        ManualClock? clock = null,
+        FakeTimeProvider? clock = null,
         Action<IServiceCollection>? configureServices = null,
         Action<IBusRegistrationConfigurator>? configureBus = null)
     {
-        clock ??= new ManualClock();
+        clock ??= new FakeTimeProvider(Start);
 
         var services = new ServiceCollection();
         services.AddLogging();

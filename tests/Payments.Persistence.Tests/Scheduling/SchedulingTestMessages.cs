@@ -27,7 +27,7 @@ public sealed class Deliveries
     public async Task<Delivery> WaitForOne(Func<Delivery, bool> match, TimeSpan? timeout = null)
     {
         Delivery? found = null;
-        await Eventually.True(() => (found = _received.FirstOrDefault(match)) is not null, timeout);
+        await Eventually.Until(() => (found = _received.FirstOrDefault(match)) is not null, "the probe received the poll", timeout);
         return found!;
     }
 }
@@ -57,25 +57,4 @@ public sealed class PollProbeConsumer(Deliveries deliveries) : IConsumer<PollDue
 
     public Task Consume(ConsumeContext<StartPolling> context) =>
         context.ScheduleSend(context.Message.DueAt, new PollDue(context.Message.PaymentId, 1), context.CancellationToken);
-}
-
-public static class Eventually
-{
-    public static Task True(Func<bool> condition, TimeSpan? timeout = null) => True(() => Task.FromResult(condition()), timeout);
-
-    public static async Task True(Func<Task<bool>> condition, TimeSpan? timeout = null)
-    {
-        DateTime giveUpAt = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > giveUpAt)
-            {
-                throw new TimeoutException("The condition did not become true in time.");
-            }
-
-            await Task.Delay(20, TestContextToken);
-        }
-    }
-
-    private static CancellationToken TestContextToken => Xunit.TestContext.Current.CancellationToken;
 }

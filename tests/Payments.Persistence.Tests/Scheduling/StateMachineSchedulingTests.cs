@@ -31,7 +31,7 @@ public sealed class StateMachineSchedulingTests
         Guid secondToken = await TokenOf(saga, paymentId);
         Assert.NotEqual(firstToken, secondToken);
         // With the in-memory outbox the old token is cancelled once the message has been consumed, a moment later.
-        await Eventually.True(() => Store(host).Count == 1);
+        await Eventually.Until(() => Store(host).Count == 1, "one message is scheduled");
         ScheduledMessage secondStored = Assert.Single(Store(host).Snapshot());
         Assert.Equal(secondToken, secondStored.TokenId);
         Assert.Equal(host.Clock.GetUtcNow() + PollingStateMachine.PollDelay, secondStored.DueAt);
@@ -100,7 +100,7 @@ public sealed class StateMachineSchedulingTests
     private static async Task<Guid> TokenOf(ISagaStateMachineTestHarness<PollingStateMachine, PollingState> saga, Guid paymentId)
     {
         Guid? token = null;
-        await Eventually.True(() => (token = saga.Sagas.Contains(paymentId)?.PollTokenId) is not null);
+        await Eventually.Until(() => (token = saga.Sagas.Contains(paymentId)?.PollTokenId) is not null, "the saga holds its poll token");
         return token!.Value;
     }
 

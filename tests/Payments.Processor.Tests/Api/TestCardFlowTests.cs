@@ -229,18 +229,13 @@ public sealed class TestCardFlowTests(EmbeddedProcessor processor) : IClassFixtu
 
     private async Task<JsonElement> WaitUntil(Guid id, Func<JsonElement, bool> condition)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         JsonElement payment = default;
-        while (true)
+        await Eventually.Until(async () =>
         {
             var response = await processor.Http.GetAsync($"/payments/{id}", TestContext.Current.CancellationToken);
-            if (response.IsSuccessStatusCode
-                && condition(payment = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)))
-                break;
-            if (DateTime.UtcNow > deadline)
-                throw new Xunit.Sdk.XunitException($"Payment {id} never met the condition: {payment}");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+            return response.IsSuccessStatusCode
+                   && condition(payment = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken));
+        }, $"payment {id} meets the condition", TimeSpan.FromSeconds(20));
         return payment;
     }
 

@@ -33,7 +33,7 @@ public sealed class BusyPortTests : IDisposable
     [Fact]
     public async Task A_taken_processor_port_names_Urls_and_the_address()
     {
-        var error = await StartFails(TakenAddress, $"http://127.0.0.1:{EmbeddedProcessor.FreePort()}");
+        var error = await StartFails(TakenAddress, $"http://127.0.0.1:{LoopbackPorts.Free()}");
 
         Assert.Equal("Urls", error.Key);
         Assert.Contains("Urls", error.Message);

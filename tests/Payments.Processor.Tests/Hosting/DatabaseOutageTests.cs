@@ -27,10 +27,10 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     {
         var settings = TestApiKeys.Settings();
         settings["Urls"] = "http://127.0.0.1:0";
-        settings["Sandbox:Url"] = $"http://127.0.0.1:{EmbeddedProcessor.FreePort()}";
+        settings["Sandbox:Url"] = $"http://127.0.0.1:{LoopbackPorts.Free()}";
         settings["Database:Provider"] = "PostgreSql";
         settings["ConnectionStrings:Payments"] =
-            $"Host=127.0.0.1;Port={EmbeddedProcessor.FreePort()};Database=payments;Username=payments;Password=payments;Timeout=2";
+            $"Host=127.0.0.1;Port={LoopbackPorts.Free()};Database=payments;Username=payments;Password=payments;Timeout=2";
         _app = PaymentsApp.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);

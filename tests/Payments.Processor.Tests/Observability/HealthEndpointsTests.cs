@@ -36,7 +36,7 @@ public sealed class HealthEndpointsTests : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Gateways:Singapay:BaseUrl"] = $"http://127.0.0.1:{ReachablePort}/singapay",
-            ["Gateways:Finpay:BaseUrl"] = $"http://127.0.0.1:{ObservedProcessor.FreePort()}/finpay",
+            ["Gateways:Finpay:BaseUrl"] = $"http://127.0.0.1:{LoopbackPorts.Free()}/finpay",
         });
         builder.Services.AddMassTransit(x =>
         {
@@ -45,7 +45,7 @@ public sealed class HealthEndpointsTests : IAsyncDisposable
         });
         // Nothing listens on this port: the database can't be reached.
         builder.Services.AddDbContext<ProbeDbContext>(db => db.UseNpgsql(
-            $"Host=127.0.0.1;Port={ObservedProcessor.FreePort()};Username=payments;Password=payments;Timeout=3"));
+            $"Host=127.0.0.1;Port={LoopbackPorts.Free()};Username=payments;Password=payments;Timeout=3"));
         var settings = new ProcessorSettings(TransportKind.InMemory, null, database, database == DatabaseProvider.InMemory ? null : "probe", false);
         builder.Services.AddPaymentsHealthChecks<ProbeDbContext>(builder.Configuration, settings);
         builder.Services.AddPaymentsHealthChecks(builder.Configuration); // a second call adds nothing

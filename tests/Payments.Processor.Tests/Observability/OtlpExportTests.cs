@@ -30,7 +30,7 @@ public sealed class OtlpExportTests
         tracing.ForceFlush(10_000);
 
         // ForceFlush can return while the batch's HTTP request is still on its way.
-        var export = await Eventually.OnlyOne(() => collector.Exports.Where(e => e.Contains(serviceName)), TimeSpan.FromSeconds(10));
+        var export = await Eventually.OnlyOne(() => collector.Exports.Where(e => e.Contains(serviceName)), "the processor exported its spans", TimeSpan.FromSeconds(10));
         Assert.Equal("/v1/traces", export.Path);
         Assert.Equal("application/x-protobuf", export.ContentType);
         Assert.NotEmpty(export.Body);

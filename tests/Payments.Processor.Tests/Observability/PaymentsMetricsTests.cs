@@ -125,7 +125,7 @@ public sealed class PaymentsMetricsTests : IAsyncDisposable
         var services = new ServiceCollection().AddLogging().AddSingleton<IMeterFactory>(_meters.GetRequiredService<IMeterFactory>());
         if (metricsFirst)
             services.AddGatewayCallMetrics(PaymentGateways.Singapay);
-        services.AddHttpClient(PaymentGateways.Singapay, http => http.BaseAddress = new Uri($"http://127.0.0.1:{ObservedProcessor.FreePort()}/"))
+        services.AddHttpClient(PaymentGateways.Singapay, http => http.BaseAddress = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/"))
             .AddGatewayResilience(PaymentGateways.Singapay);
         if (!metricsFirst)
             services.AddGatewayCallMetrics(PaymentGateways.Singapay);

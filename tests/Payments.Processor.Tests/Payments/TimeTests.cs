@@ -22,14 +22,14 @@ public sealed class TimeTests
         await harness.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(0, gateway.Inquiries);                       // first poll is due after 2 s
         await harness.Advance(TimeSpan.FromSeconds(1));
-        await SagaHarness.WaitUntil(() => gateway.Inquiries == 1, "the first poll asked the gateway");
+        await Eventually.Until(() => gateway.Inquiries == 1, "the first poll asked the gateway");
         await harness.Settle();
         Assert.Equal(1, gateway.Inquiries);
         await harness.Advance(TimeSpan.FromSeconds(4));
         Assert.Equal(1, gateway.Inquiries);                       // the next after 5 more
         gateway.QueueInquiry(new InquiryResult { Status = GatewayPaymentStatus.Succeeded, AuthorizationCode = "777777" });
         await harness.Advance(TimeSpan.FromSeconds(1));
-        await SagaHarness.WaitUntil(() => gateway.Inquiries == 2, "the second poll asked the gateway");
+        await Eventually.Until(() => gateway.Inquiries == 2, "the second poll asked the gateway");
         Assert.Equal(2, gateway.Inquiries);
 
         var payment = await harness.WaitFor(charge.PaymentId, m => m.Succeeded);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -12,6 +11,7 @@ using Payments.Contracts;
 using Payments.Processor.Observability;
 using Payments.Processor.Tests.Observability.Support;
 using Payments.Sandbox;
+using Payments.Testing;
 using Xunit;
 
 namespace Payments.Processor.Tests.Support;
@@ -43,7 +43,7 @@ public class EmbeddedProcessor : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var sandboxPort = FreePort();
+        var sandboxPort = LoopbackPorts.Free();
         Settings["Urls"] = "http://127.0.0.1:0";
         Settings["Sandbox:Url"] = $"http://127.0.0.1:{sandboxPort}";
         foreach (var (key, value) in TestApiKeys.Settings())
@@ -72,15 +72,7 @@ public class EmbeddedProcessor : IAsyncLifetime
     /// <summary>A client of this processor sending <paramref name="key"/> (none when null).</summary>
     public HttpClient Client(string? key) => TestApiKeys.Client(Address, key);
 
-    public async Task<Guid> Charge(ChargeRequested charge)
-    {
-        var response = await Http.PostAsJsonAsync("/payments", charge, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-        var id = body.GetProperty("paymentId").GetGuid();
-        Assert.Equal($"/payments/{id}", response.Headers.Location?.OriginalString);
-        return id;
-    }
+    public Task<Guid> Charge(ChargeRequested charge) => Http.Charge(charge);
 
     public async Task<JsonElement> Get(Guid paymentId)
     {
@@ -100,23 +92,8 @@ public class EmbeddedProcessor : IAsyncLifetime
     }
 
     /// <summary>Polls GET /payments/{id} until it reports <paramref name="status"/>.</summary>
-    public async Task<JsonElement> WaitForStatus(Guid paymentId, string status, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        JsonElement payment = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            var response = await Http.GetAsync($"/payments/{paymentId}", TestContext.Current.CancellationToken);
-            if (response.IsSuccessStatusCode)
-            {
-                payment = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-                if (payment.GetProperty("status").GetString() == status)
-                    return payment;
-            }
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-        throw new Xunit.Sdk.XunitException($"Payment {paymentId} did not reach {status}: {payment}");
-    }
+    public Task<JsonElement> WaitForStatus(Guid paymentId, string status, TimeSpan? timeout = null) =>
+        Http.WaitForStatus(paymentId, status, timeout ?? TimeSpan.FromSeconds(20));
 
     public async ValueTask DisposeAsync()
     {
@@ -129,10 +106,4 @@ public class EmbeddedProcessor : IAsyncLifetime
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Payments.Contracts;
 using Payments.Gateways;
 using Payments.Processor.Hosting;
@@ -12,18 +13,19 @@ using Payments.Processor.Payments;
 
 namespace Payments.Processor.Tests.Support;
 
-/// <summary>The shipped saga wiring on MassTransit's test harness, with a scripted gateway and a manual clock.</summary>
+/// <summary>The shipped saga wiring on MassTransit's test harness, with a scripted gateway and a fake clock.</summary>
 public sealed class SagaHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
     public ScriptedGateway Gateway { get; }
-    public ManualClock Clock { get; }
+    /// <summary>The saga's and the scheduler's only notion of now: it moves when a test moves it.</summary>
+    public FakeTimeProvider Clock { get; }
     public ITestHarness Bus { get; }
     public ISagaStateMachineTestHarness<PaymentStateMachine, PaymentState> Saga { get; }
     public PaymentStateMachine Machine { get; }
 
-    private SagaHarness(ServiceProvider provider, ScriptedGateway gateway, ManualClock clock)
+    private SagaHarness(ServiceProvider provider, ScriptedGateway gateway, FakeTimeProvider clock)
     {
         _provider = provider;
         Gateway = gateway;
@@ -33,6 +35,9 @@ public sealed class SagaHarness : IAsyncDisposable
         Machine = provider.GetRequiredService<PaymentStateMachine>();
     }
 
+    /// <summary>Where every harness's clock starts: a fixed instant, so no test depends on the day it runs.</summary>
+    public static readonly DateTimeOffset ClockStart = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
+
     private static readonly ProcessorSettings Settings = new(TransportKind.InMemory, null, DatabaseProvider.InMemory, null, EmbeddedSandbox: false);
 
     public static async Task<SagaHarness> Start(Action<PaymentOptions>? options = null, ScriptedGateway? gateway = null,
@@ -40,7 +45,7 @@ public sealed class SagaHarness : IAsyncDisposable
     {
         gateway ??= new ScriptedGateway();
         var other = new ScriptedGateway(gateway.Name == PaymentGateways.Finpay ? PaymentGateways.Singapay : PaymentGateways.Finpay);
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(ClockStart);
         var replace = services;
         var collection = new ServiceCollection()
             .AddLogging(l => l.AddProvider(NullLoggerProvider.Instance))
@@ -105,21 +110,6 @@ public sealed class SagaHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Waits for something the bus does on its own threads (e.g. a poll reaching the gateway): a quiet bus after
-    /// <see cref="Settle" /> is not proof enough on a loaded machine.
-    /// </summary>
-    public static async Task WaitUntil(Func<bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new Xunit.Sdk.XunitException($"Timed out waiting until {what}");
-            await Task.Delay(20);
-        }
-    }
-
     public IReadOnlyList<global::Payments.Persistence.Scheduling.ScheduledMessage> Scheduled() =>
         Service<global::Payments.Persistence.Scheduling.InMemoryScheduledMessageStore>().Snapshot();
 
@@ -150,7 +140,7 @@ public sealed class SagaHarness : IAsyncDisposable
         var expected = state(Machine).Name;
         // The repository, not the harness's list of created instances: that list keeps instances a faulted consume discarded.
         var repository = Service<ILoadSagaRepository<PaymentState>>();
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        var deadline = DateTime.UtcNow + (timeout ?? Eventually.DefaultTimeout);
         PaymentState? payment;
         bool Reached(PaymentState? p) => p?.CurrentState == expected && condition(p);
         while (!Reached(payment = await repository.Load(paymentId)) && DateTime.UtcNow < deadline)

@@ -3,12 +3,12 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Xunit;
 
-namespace Payments.Processor.Tests.Support;
+namespace Payments.Testing;
 
 /// <summary>What a customer's browser does with a 3-D Secure payment: open our redirect page, follow its form, decide.</summary>
 public static class Browser
 {
-    public static async Task CompleteThreeDs(JsonElement payment, string action) =>
+    public static async Task CompleteThreeDs(JsonElement payment, string action = "confirm") =>
         await Decide(await OpenThreeDs(payment), action);
 
     /// <summary>Opens the payment's redirect page and follows its form: returns the issuer's 3-D Secure page.</summary>

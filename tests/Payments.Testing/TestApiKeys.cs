@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 
-namespace Payments.Processor.Tests.Support;
+namespace Payments.Testing;
 
 /// <summary>
 /// The API keys the test processors are configured with. <see cref="Fixture"/> is in both lists, so a fixture's
