@@ -50,9 +50,12 @@ public sealed class FinpaySandboxRoundTripTests
     public async Task A_timed_out_charge_is_settled_by_a_status_check_without_charging_again()
     {
         await using var sandbox = await RunningSandbox.StartAsync(Ct);
-        await using var finpay = sandbox.Client(chargeTimeout: TimeSpan.FromSeconds(1));
+        await using var finpay = sandbox.Client(chargeTimeout: TimeSpan.FromSeconds(3));
 
-        var charge = await finpay.Gateway.ChargeAsync(Charges.OneClick(FinpayTokenVault.TimeoutThenSuccess, "ORD-RT-3"), Ct);
+        var charging = finpay.Gateway.ChargeAsync(Charges.OneClick(FinpayTokenVault.TimeoutThenSuccess, "ORD-RT-3"), Ct);
+        // The status check follows a charge the gateway has received, however slow the machine is to deliver it.
+        await Eventually.Until(() => sandbox.Ledger.PaymentRequestsFor("ORD-RT-3") == 1, "the sandbox received the charge");
+        var charge = await charging;
         var status = await finpay.Gateway.InquireAsync(PaymentReferences.For("ORD-RT-3"), Ct);
 
         Assert.Equal(ChargeResultKind.OutcomeUnknown, charge.Kind);

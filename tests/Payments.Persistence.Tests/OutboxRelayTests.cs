@@ -176,7 +176,8 @@ public sealed class OutboxRelayTests(PostgresDatabase database) : IClassFixture<
 
         Assert.Equal(1200, counts.Sum());
         Assert.All(counts, count => Assert.True(count > 0, "both relays should have delivered part of the messages"));
-        await _host.Deliveries.WaitFor(log => log.Of<BusOutboxMessage>().Count() >= 1200, "all messages were delivered");
+        // 1,200 messages through the harness's consumer: minutes, not seconds, on a loaded 2-core machine.
+        await _host.Deliveries.WaitFor(log => log.Of<BusOutboxMessage>().Count() >= 1200, "all messages were delivered", TimeSpan.FromMinutes(3));
         await _host.Harness.InactivityTask;
         Assert.Equal(1200, _host.Deliveries.Of<BusOutboxMessage>().Count());
         Assert.All(_host.Deliveries.Deliveries.Values, count => Assert.Equal(1, count));

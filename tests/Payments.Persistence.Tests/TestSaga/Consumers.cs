@@ -41,9 +41,9 @@ public sealed class DeliveryLog
 
     public IEnumerable<T> Of<T>() => Messages.OfType<T>();
 
-    public Task WaitFor(Func<DeliveryLog, bool> condition, string what)
+    public Task WaitFor(Func<DeliveryLog, bool> condition, string what, TimeSpan? timeout = null)
     {
-        return Eventually.Until(() => condition(this), what);
+        return Eventually.Until(() => condition(this), what, timeout);
     }
 }
 
