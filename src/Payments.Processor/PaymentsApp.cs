@@ -9,7 +9,6 @@ using Payments.Processor.Hosting;
 using Payments.Processor.Observability;
 using Payments.Processor.OpenApi;
 using Payments.Processor.Payments;
-using Payments.Processor.Persistence;
 using Payments.Processor.Webhooks;
 
 namespace Payments.Processor;
@@ -36,8 +35,9 @@ public static partial class PaymentsApp
         builder.Services.AddPaymentSaga(builder.Configuration);
         builder.Services.AddPaymentGateways(builder.Configuration);
         builder.Services.AddGatewayCallMetrics(PaymentGateways.Singapay, PaymentGateways.Finpay);
-        builder.Services.AddPaymentsMessaging(settings);
-        builder.Services.AddPaymentsHealthChecks<PaymentsDbContext>(builder.Configuration, settings);
+        var stores = PaymentStores.For(settings);
+        builder.Services.AddPaymentsMessaging(settings, stores);
+        stores.AddHealthChecks(builder.Services.AddPaymentsHealthChecks(builder.Configuration));
         builder.Services.AddPaymentsOpenApi();
 
         var app = builder.Build();

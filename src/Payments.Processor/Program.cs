@@ -1,4 +1,5 @@
 using Payments.Processor;
+using Payments.Processor.Configuration;
 using Payments.Processor.Hosting;
 using Payments.Processor.Persistence;
 

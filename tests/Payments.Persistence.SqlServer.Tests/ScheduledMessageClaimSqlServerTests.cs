@@ -15,7 +15,7 @@ public sealed class ScheduledMessageClaimSqlServerTests
 
         string sql = store.DueForUpdate(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero), 25).ToQueryString();
 
-        Assert.Contains("SELECT TOP (@p1) * FROM [payments].[scheduled_messages] WITH (UPDLOCK, READPAST, ROWLOCK)", sql);
+        Assert.Contains("SELECT TOP (@p1) * FROM [payments].[scheduled_messages] WITH (UPDLOCK, ROWLOCK, READPAST)", sql);
         Assert.Contains("WHERE [due_at] <= @p0 ORDER BY [due_at]", sql);
         Assert.Contains("p0 datetimeoffset = '2026-11-21T08:00:00.0000000+00:00'", sql);
         Assert.DoesNotContain("SKIP LOCKED", sql);

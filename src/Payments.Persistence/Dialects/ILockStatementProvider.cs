@@ -4,8 +4,9 @@ namespace Payments.Persistence;
 
 /// <summary>
 /// The SQL that EF Core cannot express: reading a row while locking it, and claiming rows that no other
-/// relay instance holds. Statements use FromSqlRaw placeholders ({0}, {1}, ...) and read table and column
-/// names from the EF model, so naming conventions (schemas, snake_case) are honoured.
+/// relay or dispatcher holds. One mechanism for the saga, the outbox and the scheduler; each names its own
+/// rows (see OutboxLockStatements). Statements use FromSqlRaw placeholders ({0}, {1}, ...) and read table
+/// and column names from the EF model, so naming conventions (schemas, snake_case) are honoured.
 /// </summary>
 public interface ILockStatementProvider
 {
@@ -17,14 +18,13 @@ public interface ILockStatementProvider
         where T : class;
 
     /// <summary>
-    /// Claims up to {0} bus outbox scopes (OutboxState rows) not yet delivered, oldest first, skipping the
-    /// ones another relay holds.
+    /// SELECT of at most <paramref name="limit" /> (a placeholder such as "{0}") rows of <typeparamref name="T" />
+    /// meeting every condition, ordered by <paramref name="orderByProperty" />, locked until the transaction ends,
+    /// skipping the rows another transaction holds.
     /// </summary>
-    string GetOutboxStateClaimStatement(DbContext context);
-
-    /// <summary>
-    /// Claims up to {1} InboxState rows consumed before {0} whose outbox was never delivered (the process
-    /// stopped between commit and delivery), skipping the ones another relay or a consumer holds.
-    /// </summary>
-    string GetUndeliveredInboxStateClaimStatement(DbContext context);
+    string GetClaimStatement<T>(DbContext context, string orderByProperty, string limit, params ColumnCondition[] conditions)
+        where T : class;
 }
+
+/// <summary>A condition on one property's column, e.g. (nameof(Delivered), "IS NULL") or (nameof(DueAt), "&lt;= {0}").</summary>
+public readonly record struct ColumnCondition(string Property, string Predicate);

@@ -10,16 +10,19 @@ public static class LockStatementProviders
 
     public static ILockStatementProvider For(DbContext context, ILockStatementProvider? configured = null)
     {
-        if (configured != null)
-            return configured;
+        return configured ?? Find(context)
+            ?? throw new NotSupportedException($"No lock statements for the EF provider '{context.Database.ProviderName}'. "
+                + "Configure one with UsePostgres()/UseSqlServer() or set LockStatementProvider.");
+    }
 
+    /// <summary>The statements for the context's EF provider, or null when it is neither PostgreSQL nor SQL Server.</summary>
+    public static ILockStatementProvider? Find(DbContext context)
+    {
         var providerName = context.Database.ProviderName ?? "";
         if (providerName.Contains("Npgsql", StringComparison.OrdinalIgnoreCase))
             return Postgres;
         if (providerName.Contains("SqlServer", StringComparison.OrdinalIgnoreCase))
             return SqlServer;
-
-        throw new NotSupportedException($"No lock statements for the EF provider '{providerName}'. "
-            + "Configure one with UsePostgres()/UseSqlServer() or set LockStatementProvider.");
+        return null;
     }
 }

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
-using Payments.Persistence.Outbox;
 
 namespace Payments.Persistence.Dialects;
 
@@ -27,28 +26,15 @@ public abstract class SqlLockStatementProvider : ILockStatementProvider
         });
     }
 
-    public string GetOutboxStateClaimStatement(DbContext context)
+    public string GetClaimStatement<T>(DbContext context, string orderByProperty, string limit, params ColumnCondition[] conditions)
+        where T : class
     {
-        return Cached(context, "claim:outbox", () =>
+        var where = string.Join(" AND ", conditions.Select(condition => $"{condition.Property} {condition.Predicate}"));
+        return Cached(context, $"claim:{typeof(T).FullName}:{where}:{orderByProperty}:{limit}", () =>
         {
-            var table = TableOf<OutboxState>(context);
-            return FormatClaim(table.Name,
-                $"{table.Column(nameof(OutboxState.Delivered))} IS NULL",
-                table.Column(nameof(OutboxState.Created)),
-                "{0}");
-        });
-    }
-
-    public string GetUndeliveredInboxStateClaimStatement(DbContext context)
-    {
-        return Cached(context, "claim:inbox", () =>
-        {
-            var table = TableOf<InboxState>(context);
-            var consumed = table.Column(nameof(InboxState.Consumed));
-            return FormatClaim(table.Name,
-                $"{table.Column(nameof(InboxState.Delivered))} IS NULL AND {consumed} IS NOT NULL AND {consumed} < {{0}}",
-                consumed,
-                "{1}");
+            var table = TableOf<T>(context);
+            var columns = conditions.Select(condition => $"{table.Column(condition.Property)} {condition.Predicate}");
+            return FormatClaim(table.Name, string.Join(" AND ", columns), table.Column(orderByProperty), limit);
         });
     }
 
@@ -70,7 +56,7 @@ public abstract class SqlLockStatementProvider : ILockStatementProvider
     {
         var entityType = context.Model.FindEntityType(typeof(T))
             ?? throw new InvalidOperationException($"{typeof(T).Name} is not part of {context.GetType().Name}'s model. "
-                + "Add it in OnModelCreating (see OutboxModelBuilderExtensions).");
+                + "Add it in OnModelCreating (see OutboxModelBuilderExtensions, ScheduledMessageModelBuilderExtensions).");
         var tableName = entityType.GetTableName()
             ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped to a table.");
         var schema = entityType.GetSchema();
@@ -78,7 +64,6 @@ public abstract class SqlLockStatementProvider : ILockStatementProvider
 
         return new MappedTable(sql.DelimitIdentifier(tableName, schema), entityType, StoreObjectIdentifier.Table(tableName, schema), sql);
     }
-
 
     private readonly record struct MappedTable(string Name, IEntityType EntityType, StoreObjectIdentifier StoreObject, ISqlGenerationHelper Sql)
     {

@@ -1,9 +1,8 @@
 using System.Transactions;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Payments.Persistence.Dialects;
 
 namespace Payments.Persistence.Scheduling;
 
@@ -23,9 +22,6 @@ public sealed class EntityFrameworkScheduledMessageStore<TDbContext>(TDbContext 
     : IScheduledMessageStore
     where TDbContext : DbContext
 {
-    private const string PostgreSqlProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
-    private const string SqlServerProvider = "Microsoft.EntityFrameworkCore.SqlServer";
-
     private DbSet<ScheduledMessage> Messages => dbContext.Set<ScheduledMessage>();
 
     private bool InUnitOfWork => dbContext.Database.CurrentTransaction is not null || Transaction.Current is not null;
@@ -94,42 +90,15 @@ public sealed class EntityFrameworkScheduledMessageStore<TDbContext>(TDbContext 
     /// <summary>The due messages, locked for this transaction and skipped by other claims (PostgreSQL and SQL Server).</summary>
     internal IQueryable<ScheduledMessage> DueForUpdate(DateTimeOffset now, int maxCount)
     {
-        switch (dbContext.Database.ProviderName)
+        if (LockStatementProviders.Find(dbContext) is not { } statements)
         {
-            case PostgreSqlProvider:
-                {
-                    (string table, string dueAt) = TableAndDueAtColumn();
-                    string sql = $"SELECT * FROM {table} WHERE {dueAt} <= {{0}} ORDER BY {dueAt} LIMIT {{1}} FOR UPDATE SKIP LOCKED";
-                    return Messages.FromSqlRaw(sql, now, maxCount);
-                }
-
-            case SqlServerProvider:
-                {
-                    (string table, string dueAt) = TableAndDueAtColumn();
-                    string sql = $"SELECT TOP ({{1}}) * FROM {table} WITH (UPDLOCK, READPAST, ROWLOCK) WHERE {dueAt} <= {{0}} ORDER BY {dueAt}";
-                    return Messages.FromSqlRaw(sql, now, maxCount);
-                }
-
-            default:
-                // No row-skipping lock on other providers: safe with a single dispatcher only.
-                return Messages.Where(x => x.DueAt <= now).OrderBy(x => x.DueAt).Take(maxCount);
+            // No row-skipping lock on other providers: safe with a single dispatcher only.
+            return Messages.Where(x => x.DueAt <= now).OrderBy(x => x.DueAt).Take(maxCount);
         }
-    }
 
-    // Identifiers come from the EF model and are delimited by the provider; values go as parameters.
-    private (string Table, string DueAt) TableAndDueAtColumn()
-    {
-        IEntityType entity = dbContext.Model.FindEntityType(typeof(ScheduledMessage))
-            ?? throw new InvalidOperationException(
-                $"{typeof(TDbContext).Name} does not map {nameof(ScheduledMessage)}; call modelBuilder.{nameof(ScheduledMessageModelBuilderExtensions.AddScheduledMessageEntity)}().");
-
-        string tableName = entity.GetTableName()!;
-        string? schema = entity.GetSchema();
-        StoreObjectIdentifier table = StoreObjectIdentifier.Table(tableName, schema);
-        string dueAtColumn = entity.FindProperty(nameof(ScheduledMessage.DueAt))!.GetColumnName(table)!;
-
-        ISqlGenerationHelper sql = dbContext.GetService<ISqlGenerationHelper>();
-        return (sql.DelimitIdentifier(tableName, schema), sql.DelimitIdentifier(dueAtColumn));
+        string sql = statements.GetClaimStatement<ScheduledMessage>(dbContext, nameof(ScheduledMessage.DueAt), "{1}",
+            new ColumnCondition(nameof(ScheduledMessage.DueAt), "<= {0}"));
+        return Messages.FromSqlRaw(sql, now, maxCount);
     }
 
     private async Task SaveAloneAsync(ScheduledMessage message, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Payments.Processor.Configuration;
 using Payments.Processor.Hosting;
 
 namespace Payments.Processor.Auth;

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Payments.Contracts;
 using Payments.Gateways.Resilience;
-using Payments.Processor.Hosting;
 
 namespace Payments.Processor.Health;
 
@@ -22,24 +21,9 @@ public static class HealthChecksServiceCollectionExtensions
 
     /// <summary>
     /// The readiness checks: "bus" (MassTransit's own check, renamed), "gateway:singapay" and "gateway:finpay"
-    /// (reachability and circuit, Degraded at worst), and "database" unless the saga store is in memory, with
-    /// "database-schema" (the migration at start has succeeded) when the processor migrates on start.
+    /// (reachability and circuit, Degraded at worst). The store adds its own (Hosting's PaymentStores): "database",
+    /// with "database-schema" when the processor migrates on start. Idempotent.
     /// </summary>
-    public static IHealthChecksBuilder AddPaymentsHealthChecks<TDbContext>(this IServiceCollection services,
-        IConfiguration configuration, ProcessorSettings settings) where TDbContext : DbContext
-    {
-        var health = services.AddPaymentsHealthChecks(configuration);
-        if (settings.Database != DatabaseProvider.InMemory)
-            health.AddDatabaseCheck<TDbContext>();
-        if (settings.Database != DatabaseProvider.InMemory && settings.MigrateOnStart
-            && services.Any(d => d.ServiceType == typeof(Persistence.DatabaseSchema)))
-            health.Add(new HealthCheckRegistration(DatabaseSchemaCheck,
-                provider => ActivatorUtilities.CreateInstance<DatabaseSchemaHealthCheck>(provider),
-                HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5)));
-        return health;
-    }
-
-    /// <summary>The bus and gateway checks; add the database with <see cref="AddDatabaseCheck{TContext}"/>. Idempotent.</summary>
     public static IHealthChecksBuilder AddPaymentsHealthChecks(this IServiceCollection services, IConfiguration configuration)
     {
         var health = services.AddHealthChecks();
@@ -59,6 +43,12 @@ public static class HealthChecksServiceCollectionExtensions
     public static IHealthChecksBuilder AddDatabaseCheck<TContext>(this IHealthChecksBuilder health) where TContext : DbContext =>
         health.Add(new HealthCheckRegistration(DatabaseCheck,
             provider => ActivatorUtilities.CreateInstance<DatabaseHealthCheck<TContext>>(provider),
+            HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5)));
+
+    /// <summary>Not ready until the schema migration at start has succeeded (<see cref="DatabaseSchemaHealthCheck"/>).</summary>
+    public static IHealthChecksBuilder AddDatabaseSchemaCheck(this IHealthChecksBuilder health) =>
+        health.Add(new HealthCheckRegistration(DatabaseSchemaCheck,
+            provider => ActivatorUtilities.CreateInstance<DatabaseSchemaHealthCheck>(provider),
             HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5)));
 
     private static void AddGatewayCheck(IHealthChecksBuilder health, IConfiguration configuration, string gateway, string defaultBaseUrl)

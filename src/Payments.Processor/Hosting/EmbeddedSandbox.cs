@@ -2,6 +2,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Payments.Processor.Auth;
+using Payments.Processor.Configuration;
 using Payments.Sandbox;
 #endif
 

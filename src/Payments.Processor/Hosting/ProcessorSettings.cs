@@ -1,3 +1,5 @@
+using Payments.Processor.Configuration;
+
 namespace Payments.Processor.Hosting;
 
 public enum TransportKind { InMemory, RabbitMq }
@@ -98,15 +100,4 @@ public sealed record RabbitMqSettings(string Host, ushort Port, string VirtualHo
             prefetch,
             queueType.Equals(QuorumQueueType, StringComparison.OrdinalIgnoreCase));
     }
-}
-
-public sealed class InvalidSettingException(string key, string problem, Exception? innerException = null)
-    : Exception($"Configuration error: {key} {problem}.", innerException)
-{
-    public string Key { get; } = key;
-
-    /// <summary>A listening address of <paramref name="key"/> that is taken or not allowed.</summary>
-    public static InvalidSettingException AddressUnavailable(string key, string address, IOException exception) =>
-        new(key, $"= {address} can't be listened on ({exception.Message.TrimEnd('.')}): another process may be using it; " +
-                 $"choose a free port in {key} or stop that process", exception);
 }

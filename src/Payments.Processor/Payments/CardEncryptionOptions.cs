@@ -1,4 +1,5 @@
 using Payments.Contracts;
+using Payments.Processor.Configuration;
 using Payments.Processor.Hosting;
 
 namespace Payments.Processor.Payments;

@@ -1,3 +1,4 @@
+using Payments.Processor.Configuration;
 using Payments.Processor.Hosting;
 
 namespace Payments.Processor.Payments;

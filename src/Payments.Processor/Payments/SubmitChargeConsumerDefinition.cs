@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Payments.Processor.Configuration;
 using Payments.Processor.Hosting;
 
 namespace Payments.Processor.Payments;

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
-using Payments.Processor.Hosting;
 
 namespace Payments.Processor.Persistence;
 
@@ -13,7 +12,7 @@ namespace Payments.Processor.Persistence;
 /// A database that can't be reached at start does not stop the processor: the schema is retried in the background
 /// with backoff, and /health/ready answers 503 until it is in place (<see cref="IsApplied"/>).
 /// </summary>
-public sealed partial class DatabaseSchema(IServiceScopeFactory scopes, ProcessorSettings settings, TimeProvider clock,
+public sealed partial class DatabaseSchema(IServiceScopeFactory scopes, TimeProvider clock,
     ILogger<DatabaseSchema> logger) : IHostedService, IDisposable
 {
     /// <summary>Waits between attempts while the database can't be reached; the last one repeats.</summary>
@@ -33,7 +32,7 @@ public sealed partial class DatabaseSchema(IServiceScopeFactory scopes, Processo
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PaymentsDbContext>();
-        if (settings.Database == DatabaseProvider.PostgreSql)
+        if (db.Database.IsNpgsql())
         {
             await CreateHistoryTableIfMissing(db, cancellationToken);
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();

@@ -1,4 +1,5 @@
 using Payments.Processor.Api;
+using Payments.Processor.Configuration;
 using Payments.Processor.Hosting;
 using Payments.Processor.Payments;
 using Xunit;

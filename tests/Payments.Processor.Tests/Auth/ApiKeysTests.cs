@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Payments.Processor.Auth;
+using Payments.Processor.Configuration;
 using Payments.Processor.Hosting;
 using Payments.Processor.Tests.Observability.Support;
 using Xunit;

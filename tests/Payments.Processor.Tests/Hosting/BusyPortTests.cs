@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Payments.Processor.Configuration;
 using Payments.Processor.Hosting;
 using Payments.Processor.Tests.Support;
 using Xunit;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Payments.Processor.Configuration;
 using Payments.Processor.Hosting;
 using Xunit;
 

@@ -46,8 +46,9 @@ public sealed class HealthEndpointsTests : IAsyncDisposable
         // Nothing listens on this port: the database can't be reached.
         builder.Services.AddDbContext<ProbeDbContext>(db => db.UseNpgsql(
             $"Host=127.0.0.1;Port={LoopbackPorts.Free()};Username=payments;Password=payments;Timeout=3"));
-        var settings = new ProcessorSettings(TransportKind.InMemory, null, database, database == DatabaseProvider.InMemory ? null : "probe", false);
-        builder.Services.AddPaymentsHealthChecks<ProbeDbContext>(builder.Configuration, settings);
+        var health = builder.Services.AddPaymentsHealthChecks(builder.Configuration);
+        if (database != DatabaseProvider.InMemory)
+            health.AddDatabaseCheck<ProbeDbContext>();
         builder.Services.AddPaymentsHealthChecks(builder.Configuration); // a second call adds nothing
 
         _app = builder.Build();

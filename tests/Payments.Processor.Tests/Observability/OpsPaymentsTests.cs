@@ -60,6 +60,7 @@ public sealed class OpsPaymentsTests : IAsyncLifetime
         builder.Services.AddSingleton<TimeProvider>(_harness.Clock);
         builder.Services.AddSingleton(_harness.Service<ILoadSagaRepository<PaymentState>>());
         builder.Services.AddSingleton(_harness.Service<IQuerySagaRepository<PaymentState>>());
+        builder.Services.AddScoped<IPaymentListing, SagaRepositoryPaymentListing>();
         builder.Services.AddScoped<PaymentQueries>();
         _app = builder.Build();
         _app.MapOpsApi();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Payments.Contracts;
+using Payments.Processor.Configuration;
 using Payments.Processor.Hosting;
 using Payments.Processor.Payments;
 using Payments.Processor.Tests.Support;

@@ -1,9 +1,9 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Payments.Contracts;
-using Payments.Processor.Hosting;
+using Payments.Processor.Payments;
 
-namespace Payments.Processor.Payments;
+namespace Payments.Processor.Hosting;
 
 public sealed class PaymentStateMachineDefinition : SagaDefinition<PaymentState>
 {
