@@ -38,14 +38,15 @@ public sealed class OneTransactionPerMessageTests(PostgresDatabase database) : I
         var sagaIds = new List<Guid>();
         for (var i = 0; i < 10; i++)
             sagaIds.Add(await _host.StartSaga($"ref-commits-{i}"));
-        await WaitUntilEveryInboxRowIsDelivered();
+        // Each start: the command consumed by the saga, and its event consumed by the delivery log.
+        await WaitUntilDelivered(2 * sagaIds.Count);
         var commitsBefore = _host.Commits.Committed;
         var batchesBefore = _host.Completions.BatchesCommitted;
 
         await Task.WhenAll(sagaIds.Select(id => _host.Send(new IncrementTestSaga(id, 1))));
 
         await _host.Deliveries.WaitFor(log => log.Of<TestSagaIncremented>().Count() == sagaIds.Count, "every increment was announced");
-        await WaitUntilEveryInboxRowIsDelivered();
+        await WaitUntilDelivered(4 * sagaIds.Count);
         // Ten increments consumed by the saga, and their ten events consumed by the delivery log: twenty messages.
         var consumed = 2 * sagaIds.Count;
         var batches = _host.Completions.BatchesCommitted - batchesBefore;
@@ -61,13 +62,13 @@ public sealed class OneTransactionPerMessageTests(PostgresDatabase database) : I
         var sagaIds = new List<Guid>();
         for (var i = 0; i < 10; i++)
             sagaIds.Add(await _host.StartSaga($"ref-locked-{i}"));
-        await WaitUntilEveryInboxRowIsDelivered();
+        await WaitUntilDelivered(2 * sagaIds.Count);
         var commitsBefore = _host.Commits.Committed;
 
         await Task.WhenAll(sagaIds.Select(id => _host.Send(new IncrementTestSaga(id, 1))));
 
         await _host.Deliveries.WaitFor(log => log.Of<TestSagaIncremented>().Count() == sagaIds.Count, "every increment was announced");
-        await WaitUntilEveryInboxRowIsDelivered();
+        await WaitUntilDelivered(4 * sagaIds.Count);
         // Consume, then a locked pass that delivers and marks delivered: twenty messages, forty commits.
         Assert.Equal(2 * 2 * sagaIds.Count, _host.Commits.Committed - commitsBefore);
         // Each pass commits whole or rolls back whole: no savepoint per SaveChanges (two statements each).
@@ -181,7 +182,13 @@ public sealed class OneTransactionPerMessageTests(PostgresDatabase database) : I
         return (long)(await query.ExecuteScalarAsync())! > 0;
     }
 
-    private Task WaitUntilEveryInboxRowIsDelivered() =>
-        Eventually.Until(() => _host!.Query(async db => !await db.Set<InboxState>().AnyAsync(x => x.Delivered == null)),
-            "every inbox row is delivered");
+    /// <summary>
+    /// Waits until <paramref name="messages"/> consumed messages are delivered and none is pending. The count matters:
+    /// a message being consumed has no committed inbox row yet, so "none pending" alone can hold before it commits.
+    /// </summary>
+    private Task WaitUntilDelivered(int messages) =>
+        Eventually.Until(() => _host!.Query(async db =>
+                !await db.Set<InboxState>().AnyAsync(x => x.Delivered == null)
+                && await db.Set<InboxState>().CountAsync(x => x.Delivered != null) == messages),
+            $"{messages} inbox rows are delivered and none is pending");
 }

@@ -25,15 +25,18 @@ public sealed class CommitCounter : DbTransactionInterceptor
         Interlocked.Increment(ref _savepoints);
     }
 
-    public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData,
-        CancellationToken cancellationToken = default)
+    // Counted as the commit is sent, not once it returns: a test that sees the committed rows in the database has then
+    // always seen the count too (after the commit, the callback would race the test's query).
+    public override ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData,
+        InterceptionResult result, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _committed);
-        return Task.CompletedTask;
+        return ValueTask.FromResult(result);
     }
 
-    public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
+    public override InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
     {
         Interlocked.Increment(ref _committed);
+        return result;
     }
 }
