@@ -1,4 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
+using Payments.Gateways;
 using Payments.Persistence.Dialects;
 using Payments.Processor.Payments;
 
@@ -54,4 +57,25 @@ public sealed class EntityFrameworkChargeAttemptLedger(IDbContextFactory<Payment
                 TraceParent = record.TraceParent,
             };
     }
+
+    public async Task RecordAnswerAsync(Guid paymentId, ChargeResult answer, CancellationToken cancellationToken)
+    {
+        var json = JsonSerializer.Serialize(answer, AnswerJson);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.ChargeAttempts.Where(a => a.PaymentId == paymentId)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Answer, json), cancellationToken);
+    }
+
+    public async Task<ChargeResult?> FindAnswerAsync(Guid paymentId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var json = await db.ChargeAttempts.AsNoTracking().Where(a => a.PaymentId == paymentId).Select(a => a.Answer)
+            .FirstOrDefaultAsync(cancellationToken);
+        return json is null ? null : JsonSerializer.Deserialize<ChargeResult>(json, AnswerJson);
+    }
+
+    private static readonly JsonSerializerOptions AnswerJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
 }
