@@ -15,6 +15,31 @@ public sealed class EntityFrameworkChargeAttemptLedger(IDbContextFactory<Payment
 {
     public async Task<ChargeAttemptStart> TryBeginAsync(ChargeAttempt attempt, CancellationToken cancellationToken)
     {
+        // A conflict with a row that is gone when looked at was with this payment's own attempt, released meanwhile by
+        // another delivery of the same command (its gateway said "not processed"): insert again rather than take the
+        // payment's own reference for another payment's.
+        for (var round = 1; ; round++)
+        {
+            if (await TryInsertAsync(attempt, cancellationToken))
+                return ChargeAttemptStart.Started;
+            await using var check = await contexts.CreateDbContextAsync(cancellationToken);
+            var holder = await check.ChargeAttempts.AsNoTracking()
+                .Where(a => a.PaymentId == attempt.PaymentId || (a.Gateway == attempt.Gateway && a.MerchantReference == attempt.MerchantReference))
+                .Select(a => a.PaymentId)
+                .ToListAsync(cancellationToken);
+            if (holder.Contains(attempt.PaymentId))
+                return ChargeAttemptStart.AlreadyAttempted;
+            if (holder.Count > 0)
+                return ChargeAttemptStart.ReferenceInUse;
+            if (round == MaxInsertRounds)
+                throw new InvalidOperationException($"The charge attempt of payment {attempt.PaymentId} conflicted {round} times with a row that was gone");
+        }
+    }
+
+    private const int MaxInsertRounds = 5;
+
+    private async Task<bool> TryInsertAsync(ChargeAttempt attempt, CancellationToken cancellationToken)
+    {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.ChargeAttempts.Add(new ChargeAttemptRecord
         {
@@ -28,14 +53,11 @@ public sealed class EntityFrameworkChargeAttemptLedger(IDbContextFactory<Payment
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            return ChargeAttemptStart.Started;
+            return true;
         }
         catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueKeyViolation(ex))
         {
-            await using var check = await contexts.CreateDbContextAsync(cancellationToken);
-            return await check.ChargeAttempts.AnyAsync(a => a.PaymentId == attempt.PaymentId, cancellationToken)
-                ? ChargeAttemptStart.AlreadyAttempted
-                : ChargeAttemptStart.ReferenceInUse;
+            return false;
         }
     }
 
