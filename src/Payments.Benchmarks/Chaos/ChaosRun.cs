@@ -309,7 +309,9 @@ public static class ChaosRun
         report.Line($"  sent {charges.Count}, final {final}, stuck {stuck.Count}"
             + (stuck.Count == 0 ? "" : $" ({string.Join(", ", stuckStates.Select(pair => $"{pair.Value} {pair.Key}"))})"));
         report.Line($"  by kind: {string.Join(", ", charges.GroupBy(charge => charge.Kind).OrderBy(group => group.Key, StringComparer.Ordinal).Select(group => $"{group.Key} {group.Count()} ({group.Count(charge => charge.Succeeded)} succeeded, {group.Count(charge => charge.Completions > 0 && !charge.Succeeded)} failed)"))}");
-        report.Line($"  lost outcomes {lost}, duplicate PaymentCompleted {duplicates}, PaymentCompleted for unknown ids {driver.Tracker.UnknownCompletions}");
+        var redelivered = charges.Count(charge => charge.Deliveries > charge.Completions);
+        report.Line($"  lost outcomes {lost}, duplicate PaymentCompleted {duplicates}, PaymentCompleted for unknown ids {driver.Tracker.UnknownCompletions}; "
+            + $"the same PaymentCompleted delivered to the run again (one message, one MessageId) {redelivered}");
         report.Line($"  double charges {doubleCharges}, charged but Failed {chargedButFailed.Count}, Succeeded but not charged {succeededUncharged.Count}, "
             + $"neither final nor flagged for reconciliation {unflagged}; Singapay references resent and answered SP004 {guardedResends}");
         foreach (var (why, open) in whyOpen.OrderByDescending(pair => pair.Value.Count))
