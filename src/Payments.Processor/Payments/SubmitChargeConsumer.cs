@@ -190,14 +190,13 @@ public sealed partial class SubmitChargeConsumer(
 
     /// <summary>
     /// An answer that says the charge was not processed and may be resent with the same reference: only Singapay's
-    /// (its reference_no is guarded by SP004), HTTP 503 with an unreadable body, and SP002, which its docs call "internal
-    /// error at Singapay (the only plainly retryable one)". Finpay documents no such guard, so nothing of Finpay's qualifies.
+    /// HTTP 503 (its reference_no is guarded by SP004). Finpay documents no such guard, so nothing of Finpay's qualifies.
     /// </summary>
     public static bool IsNotProcessed(string gateway, ChargeResult result) =>
         gateway == PaymentGateways.Singapay && result.Kind == ChargeResultKind.OutcomeUnknown
-                                            && SingapayRetryable.Contains(result.ResponseCode, StringComparer.Ordinal);
+                                            && result.ResponseCode == SingapayServiceUnavailable;
 
-    private static readonly string[] SingapayRetryable = ["HTTP 503", "SP002"];
+    private const string SingapayServiceUnavailable = "HTTP 503";
 
     /// <summary>
     /// Singapay answers a second request with the same reference_no with SP004 instead of charging it, so a request

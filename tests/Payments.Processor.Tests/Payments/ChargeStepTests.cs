@@ -302,56 +302,6 @@ public sealed class ChargeStepTests
         Assert.All(gateway.Charged, c => Assert.Equal(charge.MerchantReference, c.MerchantReference));
     }
 
-    [Theory]
-    [InlineData("HTTP 503")]
-    [InlineData("SP002")]
-    public async Task A_Singapay_answer_saying_not_processed_is_resent_with_the_same_reference_and_settles(string code)
-    {
-        // SP002: "internal error at Singapay (the only plainly retryable one)"; the same reference_no is guarded by SP004.
-        var answers = 0;
-        var gateway = new ScriptedGateway
-        {
-            OnCharge = _ => Interlocked.Increment(ref answers) <= 2 ? ChargeResult.Unknown(code, "Internal server error") : ScriptedGateway.Accepted(),
-        };
-        await using var harness = await SagaHarness.Start(gateway: gateway);
-        var charge = Charges.Valid();
-
-        await harness.Send(charge);
-
-        var payment = await harness.WaitFor(charge.PaymentId, m => m.Processing);
-        Assert.False(payment.NeedsReconciliation);
-        Assert.Equal(3, gateway.Charges);
-        Assert.All(gateway.Charged, c => Assert.Equal(charge.MerchantReference, c.MerchantReference));
-        Assert.Empty(await harness.Published<ChargeOutcomeUnknown>(m => m.PaymentId == charge.PaymentId));
-    }
-
-    [Fact]
-    public async Task A_Singapay_SP002_through_every_retry_stays_open_for_reconciliation_not_Failed()
-    {
-        var gateway = new ScriptedGateway { OnCharge = _ => ChargeResult.Unknown("SP002", "Internal server error") };
-        await using var harness = await SagaHarness.Start(gateway: gateway);
-        var charge = Charges.Valid();
-
-        await harness.Send(charge);
-
-        await harness.WaitFor(charge.PaymentId, m => m.Pending, p => p.NeedsReconciliation);
-        Assert.Equal(4, gateway.Charges);
-        Assert.Empty(await harness.Published<PaymentCompleted>(c => c.PaymentId == charge.PaymentId));
-    }
-
-    [Fact]
-    public async Task A_Finpay_SP002_like_answer_is_never_resent()
-    {
-        var finpay = new ScriptedGateway(PaymentGateways.Finpay) { OnCharge = _ => ChargeResult.Unknown("SP002", "internal error") };
-        await using var harness = await SagaHarness.Start(gateway: finpay);
-        var charge = Charges.OneClick();
-
-        await harness.Send(charge);
-
-        await harness.WaitFor(charge.PaymentId, m => m.Pending, p => p.OutcomeUnknownSince is not null);
-        Assert.Equal(1, finpay.Charges);
-    }
-
     [Fact]
     public async Task A_Singapay_503_through_every_retry_stays_open_for_reconciliation()
     {

@@ -44,6 +44,7 @@ public sealed class OneChargeTests
     [Theory]
     [InlineData("timeout")]
     [InlineData("SP005")]
+    [InlineData("SP002")]
     [InlineData("SP004")]
     public async Task An_unknown_charge_outcome_stays_Pending_and_is_settled_by_inquiry_not_a_second_charge(string code)
     {
