@@ -386,6 +386,6 @@ public static class ChaosRun
                 "the processor never learnt its transaction id and every callback was lost: only ops can settle it",
             (_, true, _) => "a callback was delivered, yet it is open: see its audit trail",
         };
-        return $"{view.Describe}, gateway code {view.GatewayCode ?? "none"}; {gateway}; {verdict}";
+        return $"{view.Describe} (last note: {view.LastNote ?? "none"}); {gateway}; {verdict}";
     }
 }
