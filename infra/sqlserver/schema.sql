@@ -5,6 +5,7 @@ CREATE TABLE [charge_attempts] (
     [AccountId] nvarchar(64) NULL,
     [StartedAt] datetimeoffset NOT NULL,
     [TraceParent] nvarchar(128) NULL,
+    [Answer] nvarchar(max) NULL,
     CONSTRAINT [PK_charge_attempts] PRIMARY KEY ([PaymentId])
 );
 GO

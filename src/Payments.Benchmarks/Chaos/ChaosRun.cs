@@ -103,14 +103,53 @@ public static class ChaosRun
         await disruptions;
         report.Line("  disruptions over; waiting for outcomes");
 
-        // Hanging charges time out after 30 s and are then settled by inquiries (backoff up to a minute).
-        await driver.WaitForAllAsync(TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(15));
+        // Hanging charges time out after 30 s and are then settled by callbacks or inquiries (backoff up to a minute).
+        var waitStarted = driver.Tracker.Now;
+        var waitEnd = await WaitForOutcomesAsync(options, driver.Tracker, http, processors[0].Address);
+        report.Line($"  waited {(driver.Tracker.Now - waitStarted).TotalSeconds:F0} s for outcomes: {waitEnd}");
         await stopBackground.CancelAsync();
         await Task.WhenAll(confirmer.ContinueWith(_ => { }, TaskScheduler.Default), tamperer.ContinueWith(_ => { }, TaskScheduler.Default));
         // Late callbacks (20 s) and duplicates, if any, arrive before counting.
-        await Task.Delay(TimeSpan.FromSeconds(25));
+        await Task.Delay(options.LateLimit);
 
         return await CountDefectsAsync(report, sandbox, driver, ledger, http, processors[0].Address, faults, tampering);
+    }
+
+    /// <summary>
+    /// Until every payment has its PaymentCompleted; or every one still open is flagged for reconciliation and none
+    /// completed for <see cref="ChaosOptions.FlaggedQuietLimit"/>; or none completed for <see cref="ChaosOptions.QuietLimit"/>.
+    /// </summary>
+    private static async Task<string> WaitForOutcomesAsync(ChaosOptions options, CompletionTracker tracker, HttpClient http, Uri processor)
+    {
+        var started = tracker.Now;
+        var lastProgress = tracker.Now;
+        var lastCount = -1;
+        while (tracker.Now - started < options.OverallLimit)
+        {
+            var open = tracker.Charges.Where(charge => charge.CompletedAt is null).ToList();
+            if (open.Count == 0)
+                return "every payment completed";
+            var done = tracker.Charges.Count - open.Count;
+            if (done != lastCount)
+                (lastCount, lastProgress) = (done, tracker.Now);
+            var quiet = tracker.Now - lastProgress;
+            if (quiet > options.QuietLimit)
+                return $"{open.Count} open, none completed for {options.QuietLimit.TotalSeconds:F0} s";
+            if (quiet > ChaosOptions.FlaggedQuietLimit && await AllFlaggedAsync(http, processor, open))
+                return $"{open.Count} open, every one flagged for reconciliation, none completed for {ChaosOptions.FlaggedQuietLimit.TotalSeconds:F0} s";
+            await Task.Delay(quiet > ChaosOptions.FlaggedQuietLimit ? TimeSpan.FromSeconds(5) : TimeSpan.FromMilliseconds(500));
+        }
+        return $"the {options.OverallLimit.TotalMinutes:F0}-minute limit";
+    }
+
+    private static async Task<bool> AllFlaggedAsync(HttpClient http, Uri processor, List<TrackedCharge> open)
+    {
+        foreach (var charge in open)
+        {
+            if ((await PaymentAsync(http, processor, charge.PaymentId)) is not { NeedsReconciliation: true })
+                return false;
+        }
+        return true;
     }
 
     private static (string Card, string Kind) CardFor(int number) => (number % 20) switch
@@ -237,14 +276,17 @@ public static class ChaosRun
         var lost = 0;
         var unflagged = 0;
         var stuckStates = new Dictionary<string, int>(StringComparer.Ordinal);
+        var whyOpen = new Dictionary<string, List<TrackedCharge>>(StringComparer.Ordinal);
         foreach (var charge in stuck)
         {
-            var state = await ProcessorStateAsync(http, processor, charge.PaymentId);
-            stuckStates[state] = stuckStates.GetValueOrDefault(state) + 1;
-            if (state == "unknown to the processor")
+            var view = await PaymentAsync(http, processor, charge.PaymentId);
+            stuckStates[view.Describe] = stuckStates.GetValueOrDefault(view.Describe) + 1;
+            if (!view.Known)
                 lost++;
-            else if (!state.EndsWith(FlaggedSuffix, StringComparison.Ordinal))
+            else if (!view.NeedsReconciliation)
                 unflagged++;
+            var why = WhyOpen(view, ledger.FindByReference(charge.Reference));
+            whyOpen[why] = [.. whyOpen.GetValueOrDefault(why) ?? [], charge];
         }
 
         var chargedButFailed = new List<TrackedCharge>();
@@ -267,9 +309,13 @@ public static class ChaosRun
         report.Line($"  sent {charges.Count}, final {final}, stuck {stuck.Count}"
             + (stuck.Count == 0 ? "" : $" ({string.Join(", ", stuckStates.Select(pair => $"{pair.Value} {pair.Key}"))})"));
         report.Line($"  by kind: {string.Join(", ", charges.GroupBy(charge => charge.Kind).OrderBy(group => group.Key, StringComparer.Ordinal).Select(group => $"{group.Key} {group.Count()} ({group.Count(charge => charge.Succeeded)} succeeded, {group.Count(charge => charge.Completions > 0 && !charge.Succeeded)} failed)"))}");
-        report.Line($"  lost outcomes {lost}, duplicate PaymentCompleted {duplicates}, PaymentCompleted for unknown ids {driver.Tracker.UnknownCompletions}");
+        var redelivered = charges.Count(charge => charge.Deliveries > charge.Completions);
+        report.Line($"  lost outcomes {lost}, duplicate PaymentCompleted {duplicates}, PaymentCompleted for unknown ids {driver.Tracker.UnknownCompletions}; "
+            + $"the same PaymentCompleted delivered to the run again (one message, one MessageId) {redelivered}");
         report.Line($"  double charges {doubleCharges}, charged but Failed {chargedButFailed.Count}, Succeeded but not charged {succeededUncharged.Count}, "
             + $"neither final nor flagged for reconciliation {unflagged}; Singapay references resent and answered SP004 {guardedResends}");
+        foreach (var (why, open) in whyOpen.OrderByDescending(pair => pair.Value.Count))
+            report.Line($"  open: {open.Count} ({string.Join(", ", open.GroupBy(charge => charge.Kind).Select(group => $"{group.Count()} {group.Key}"))}) {why}");
         foreach (var charge in chargedButFailed.Concat(succeededUncharged).Concat(stuck).Take(10))
             report.Line($"    e.g. {charge.Kind} {charge.PaymentId} {charge.Reference}: {charge.Status ?? "no PaymentCompleted"} {charge.FailureCode}, "
                 + $"ledger {ledger.FindByReference(charge.Reference)?.Status ?? "no charge"}");
@@ -292,9 +338,13 @@ public static class ChaosRun
         return defects;
     }
 
-    private const string FlaggedSuffix = ", flagged for reconciliation";
+    /// <summary>A payment as GET /payments/{id} shows it, or why it could not be shown.</summary>
+    private sealed record ProcessorView(string State, bool Known, bool NeedsReconciliation, string? GatewayCode, string? LastNote)
+    {
+        public string Describe => "in " + State + (NeedsReconciliation ? ", flagged for reconciliation" : "");
+    }
 
-    private static async Task<string> ProcessorStateAsync(HttpClient http, Uri processor, Guid paymentId)
+    private static async Task<ProcessorView> PaymentAsync(HttpClient http, Uri processor, Guid paymentId)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(processor, $"payments/{paymentId}"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", MerchantKey);
@@ -302,16 +352,40 @@ public static class ChaosRun
         {
             using var response = await http.SendAsync(request);
             if (response.StatusCode == HttpStatusCode.NotFound)
-                return "unknown to the processor";
+                return new ProcessorView("unknown to the processor", false, false, null, null);
             if (!response.IsSuccessStatusCode)
-                return $"HTTP {(int)response.StatusCode}";
+                return new ProcessorView($"HTTP {(int)response.StatusCode}", true, false, null, null);
             var body = JsonNode.Parse(await response.Content.ReadAsStringAsync());
-            var flagged = body?["needsReconciliation"]?.GetValue<bool>() == true;
-            return "in " + (body?["status"]?.GetValue<string>() ?? "?") + (flagged ? FlaggedSuffix : "");
+            var transitions = body?["transitions"]?.AsArray();
+            var lastNote = transitions?.LastOrDefault(t => t?["detail"] is not null)?["detail"]?.GetValue<string>();
+            return new ProcessorView(body?["status"]?.GetValue<string>() ?? "?", true,
+                body?["needsReconciliation"]?.GetValue<bool>() == true, body?["gatewayCode"]?.GetValue<string>(), lastNote);
         }
-        catch (HttpRequestException)
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
         {
-            return "processor not answering";
+            return new ProcessorView("processor not answering", true, false, null, null);
         }
+    }
+
+    /// <summary>
+    /// Why a payment is still open, from both sides: what the processor last learnt, and what the gateway did with the
+    /// charge and its callbacks. A charge whose callbacks were all refused while the processor was down or cut off from
+    /// the broker, and whose transaction id the processor never learnt, can be settled only by ops.
+    /// </summary>
+    private static string WhyOpen(ProcessorView view, SingapayLedgerEntry? entry)
+    {
+        var gateway = entry is null
+            ? "the sandbox holds no charge for it"
+            : $"the sandbox charge is {entry.Status}, {entry.CallbacksDelivered} callbacks delivered, {entry.CallbacksFailed} refused or unanswered";
+        var verdict = (view.Known, view.NeedsReconciliation, entry) switch
+        {
+            (false, _, _) => "lost: a defect",
+            (_, false, _) => "not flagged: a defect",
+            (_, true, null) => "no charge was made: the processor cannot prove it, so only ops can settle it",
+            (_, true, { CallbacksDelivered: 0 }) =>
+                "the processor never learnt its transaction id and every callback was lost: only ops can settle it",
+            (_, true, _) => "a callback was delivered, yet it is open: see its audit trail",
+        };
+        return $"{view.Describe} (last note: {view.LastNote ?? "none"}); {gateway}; {verdict}";
     }
 }

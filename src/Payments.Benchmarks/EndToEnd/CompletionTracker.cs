@@ -28,14 +28,16 @@ public sealed class CompletionTracker
 
     public void Sent(TrackedCharge charge) => charge.SentAt = Now;
 
-    public void Completed(PaymentCompleted completed)
+    /// <param name="messageId">the message's id: the same message delivered again (the driver's own queue redelivers
+    /// what it had not acknowledged when the broker restarted) is one completion, not two</param>
+    public void Completed(PaymentCompleted completed, Guid? messageId = null)
     {
         if (!_charges.TryGetValue(completed.PaymentId, out var charge))
         {
             Interlocked.Increment(ref _unknownCompletions);
             return;
         }
-        if (charge.RecordCompletion(Now, completed.Succeeded, completed.Status, completed.FailureCode))
+        if (charge.RecordCompletion(Now, completed.Succeeded, completed.Status, completed.FailureCode, messageId ?? Guid.NewGuid()))
             FirstCompletion?.Invoke();
     }
 
@@ -45,7 +47,8 @@ public sealed class CompletionTracker
 public sealed class TrackedCharge(Guid paymentId, string reference, string kind)
 {
     private readonly Lock _gate = new();
-    private int _completions;
+    private readonly HashSet<Guid> _messages = [];
+    private int _deliveries;
 
     public Guid PaymentId { get; } = paymentId;
     public string Reference { get; } = reference;
@@ -57,23 +60,35 @@ public sealed class TrackedCharge(Guid paymentId, string reference, string kind)
     public string? Status { get; private set; }
     public string? FailureCode { get; private set; }
 
+    /// <summary>Distinct PaymentCompleted messages for this payment.</summary>
     public int Completions
     {
         get
         {
             lock (_gate)
-                return _completions;
+                return _messages.Count;
+        }
+    }
+
+    /// <summary>Deliveries of PaymentCompleted, counting a message delivered again.</summary>
+    public int Deliveries
+    {
+        get
+        {
+            lock (_gate)
+                return _deliveries;
         }
     }
 
     public TimeSpan? Latency => CompletedAt - SentAt;
 
     /// <summary>True for the first completion.</summary>
-    internal bool RecordCompletion(TimeSpan at, bool succeeded, string status, string? failureCode)
+    internal bool RecordCompletion(TimeSpan at, bool succeeded, string status, string? failureCode, Guid messageId)
     {
         lock (_gate)
         {
-            if (++_completions > 1)
+            _deliveries++;
+            if (!_messages.Add(messageId) || _messages.Count > 1)
                 return false;
             CompletedAt = at;
             Succeeded = succeeded;
@@ -88,7 +103,7 @@ public sealed class PaymentCompletedConsumer(CompletionTracker tracker) : IConsu
 {
     public Task Consume(ConsumeContext<PaymentCompleted> context)
     {
-        tracker.Completed(context.Message);
+        tracker.Completed(context.Message, context.MessageId);
         return Task.CompletedTask;
     }
 }

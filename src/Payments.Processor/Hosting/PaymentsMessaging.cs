@@ -66,6 +66,7 @@ public static class PaymentsMessaging
         x.SetKebabCaseEndpointNameFormatter();
         x.TryAddSingleton(sp => CardCipherFactory.Create(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PaymentOptions>>().Value.CardEncryption, settings.IsDurable));
+        x.TryAddSingleton<ChargesInFlight>();
         var saga = x.AddSagaStateMachine<PaymentStateMachine, PaymentState, PaymentStateMachineDefinition>();
         x.AddConsumer<SubmitChargeConsumer, SubmitChargeConsumerDefinition>();
         x.AddConsumer<InquirePaymentStatusConsumer, GatewayConsumerDefinition<InquirePaymentStatusConsumer>>();

@@ -7,15 +7,19 @@ namespace Payments.Processor.Payments;
 
 /// <summary>
 /// Sends the one and only charge request for a payment, after the saga has saved it as Pending. The attempt is
-/// recorded in the ledger (its own short transaction) before the request leaves; if it is already there, an earlier
-/// delivery may have charged. Singapay then gets the same request again (its SP004 duplicate check makes that safe);
-/// for Finpay the outcome is reported unknown and settled by evidence, never by sending again.
-/// No database transaction is open during the gateway call, and the result is published directly: if that publish is
-/// lost, the redelivery finds the attempt in the ledger.
+/// recorded in the ledger (its own short transaction) before the request leaves, and the gateway's answer is kept with
+/// it before the result is published. A redelivery (the publish or the ack was lost with a broker connection, or the
+/// process stopped) finds the attempt: it waits for a charge of the same payment still at the gateway in this process,
+/// then hands on the kept answer without asking the gateway again. Only when no answer was kept (the process stopped
+/// between recording the attempt and keeping the answer) may the request have left unanswered: Singapay then gets it
+/// again with the same reference (its SP004 duplicate check makes that safe); for Finpay the outcome is reported
+/// unknown and settled by evidence, never by sending again.
+/// No database transaction is open during the gateway call, and the result is published directly.
 /// </summary>
 public sealed partial class SubmitChargeConsumer(
     PaymentGatewayRouter gateways,
     IChargeAttemptLedger ledger,
+    ChargesInFlight inFlight,
     CardCipher cipher,
     TimeProvider clock,
     IOptions<PaymentOptions> options,
@@ -59,12 +63,16 @@ public sealed partial class SubmitChargeConsumer(
 
         switch (start)
         {
+            case ChargeAttemptStart.AlreadyAttempted when await AnswerOfEarlierDelivery(context) is { } answer:
+                LogHandingOnKeptAnswer(logger, paymentId, gateway.Name, answer.Kind);
+                await context.Publish(Outcome(paymentId, answer));
+                return;
             case ChargeAttemptStart.AlreadyAttempted when !GuardsResentReferences(gateway.Name):
                 await ReportAlreadyAttempted(context);
                 return;
             case ChargeAttemptStart.AlreadyAttempted:
-                // An earlier delivery stopped before its answer (e.g. the process was killed): the request may never have
-                // left. Sent again with the same reference_no, it either charges now or meets SP004 (outcome unknown).
+                // An earlier delivery stopped before its answer was kept (e.g. the process was killed): the request may
+                // never have left. Sent again with the same reference_no, it either charges now or meets SP004 (outcome unknown).
                 LogResendingGuarded(logger, paymentId, gateway.Name);
                 break;
             case ChargeAttemptStart.ReferenceInUse:
@@ -74,37 +82,80 @@ public sealed partial class SubmitChargeConsumer(
         }
 
         ChargeResult result;
-        try
+        using (inFlight.Begin(paymentId))
         {
-            result = await gateway.ChargeAsync(charge, context.CancellationToken);
-        }
-        catch (GatewayUnavailableException ex)
-        {
-            // The request never left, so releasing the attempt cannot lead to a double charge.
-            await ledger.ReleaseAsync(paymentId, CancellationToken.None);
-            if (context.GetRetryAttempt() < options.Value.RetryIntervals.Length)
-                throw; // the endpoint's retry policy waits and redelivers: the payment waits in Pending
-            LogStayedUnavailable(logger, paymentId, gateway.Name);
-            await context.Publish(new ChargeNotSent(paymentId, FailureCodes.GatewayUnavailable, ex.Message));
-            return;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
-        {
-            // Anything else may have happened after the request left: the outcome is unknown.
-            LogOutcomeUnknown(logger, paymentId, ex.GetType().Name);
-            result = ChargeResult.Unknown("error", ex.GetType().Name);
-        }
+            try
+            {
+                // Not the message's token: a dropped broker connection cancels it, and the answer to a request already
+                // sent would be lost with it. The gateway's own per-attempt timeout bounds the call.
+                result = await gateway.ChargeAsync(charge, CancellationToken.None);
+            }
+            catch (GatewayUnavailableException ex)
+            {
+                // The request never left, so releasing the attempt cannot lead to a double charge.
+                await ledger.ReleaseAsync(paymentId, CancellationToken.None);
+                if (context.GetRetryAttempt() < options.Value.RetryIntervals.Length)
+                    throw; // the endpoint's retry policy waits and redelivers: the payment waits in Pending
+                LogStayedUnavailable(logger, paymentId, gateway.Name);
+                await context.Publish(new ChargeNotSent(paymentId, FailureCodes.GatewayUnavailable, ex.Message));
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Anything else may have happened after the request left: the outcome is unknown.
+                LogOutcomeUnknown(logger, paymentId, ex.GetType().Name);
+                result = ChargeResult.Unknown("error", ex.GetType().Name);
+            }
 
-        if (IsNotProcessed(gateway.Name, result) && context.GetRetryAttempt() < options.Value.RetryIntervals.Length)
-        {
-            // Singapay said it did not process the request; a resend carries the same reference_no, which its SP004
-            // duplicate check guards, so resending after a pause cannot charge twice (docs/outcomes.md).
-            await ledger.ReleaseAsync(paymentId, CancellationToken.None);
-            LogNotProcessed(logger, paymentId, gateway.Name, result.ResponseCode);
-            throw new ChargeNotProcessedException(gateway.Name, result.ResponseCode);
+            if (IsNotProcessed(gateway.Name, result) && context.GetRetryAttempt() < options.Value.RetryIntervals.Length)
+            {
+                // Singapay said it did not process the request; a resend carries the same reference_no, which its SP004
+                // duplicate check guards, so resending after a pause cannot charge twice (docs/outcomes.md).
+                await ledger.ReleaseAsync(paymentId, CancellationToken.None);
+                LogNotProcessed(logger, paymentId, gateway.Name, result.ResponseCode);
+                throw new ChargeNotProcessedException(gateway.Name, result.ResponseCode);
+            }
+
+            await KeepAnswer(paymentId, result);
         }
 
         await context.Publish(Outcome(paymentId, result));
+    }
+
+    /// <summary>
+    /// The answer an earlier delivery of this charge got from the gateway, once a charge of the same payment still at
+    /// the gateway in this process has its answer; null when none was kept.
+    /// </summary>
+    private async Task<ChargeResult?> AnswerOfEarlierDelivery(ConsumeContext<SubmitCharge> context)
+    {
+        var paymentId = context.Message.PaymentId;
+        await inFlight.WaitAsync(paymentId, context.CancellationToken);
+        try
+        {
+            return await ledger.FindAnswerAsync(paymentId, context.CancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && context.GetRetryAttempt() >= options.Value.RetryIntervals.Length)
+        {
+            // Through every retry: as if none was kept, which only ever leads to a guarded resend or an unknown outcome.
+            LogKeptAnswerUnreadable(logger, paymentId, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Keeps the answer before it is published. If it can't be kept, it is still handed on now; only a redelivery after
+    /// a lost publish would then not find it.
+    /// </summary>
+    private async Task KeepAnswer(Guid paymentId, ChargeResult result)
+    {
+        try
+        {
+            await ledger.RecordAnswerAsync(paymentId, result, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogAnswerNotKept(logger, paymentId, ex.GetType().Name);
+        }
     }
 
     /// <summary>An earlier delivery may have charged: the outcome is unknown, and never settled by charging again.</summary>
@@ -126,7 +177,10 @@ public sealed partial class SubmitChargeConsumer(
             clock.GetUtcNow());
         if (await ledger.TryBeginAsync(attempt, context.CancellationToken) == ChargeAttemptStart.AlreadyAttempted)
         {
-            await ReportAlreadyAttempted(context);
+            if (await AnswerOfEarlierDelivery(context) is { } answer)
+                await context.Publish(Outcome(command.PaymentId, answer));
+            else
+                await ReportAlreadyAttempted(context);
             return;
         }
         await ledger.ReleaseAsync(command.PaymentId, CancellationToken.None);
@@ -166,6 +220,15 @@ public sealed partial class SubmitChargeConsumer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId}: an earlier delivery may have sent the charge; sending it again with the same reference, which {Gateway} refuses as a duplicate if it arrived")]
     private static partial void LogResendingGuarded(ILogger logger, Guid paymentId, string gateway);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId}: the charge was redelivered after {Gateway} answered {Kind}; handing on that answer, not asking again")]
+    private static partial void LogHandingOnKeptAnswer(ILogger logger, Guid paymentId, string gateway, ChargeResultKind kind);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Payment {PaymentId}: the kept answer of an earlier delivery could not be read ({Error}) through every retry")]
+    private static partial void LogKeptAnswerUnreadable(ILogger logger, Guid paymentId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId}: the gateway's answer could not be kept ({Error}); handing it on all the same")]
+    private static partial void LogAnswerNotKept(ILogger logger, Guid paymentId, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId}: a charge was already sent; its outcome is unknown, never charging again")]
     private static partial void LogAlreadyAttempted(ILogger logger, Guid paymentId);

@@ -53,4 +53,9 @@ public sealed class ChargeAttemptRecord
     public DateTimeOffset StartedAt { get; set; }
     /// <summary>The W3C traceparent of the charge, so a callback's span can link to the payment's trace.</summary>
     public string? TraceParent { get; set; }
+    /// <summary>
+    /// The gateway's answer (a <see cref="Payments.Gateways.ChargeResult"/> as JSON: ids, codes, the masked card, the 3DS
+    /// page), kept so a redelivered charge hands it on again instead of asking the gateway a second time. Null until answered.
+    /// </summary>
+    public string? Answer { get; set; }
 }

@@ -262,6 +262,10 @@ public sealed class ChargeStepTests
 
         public Task<ChargeAttempt?> FindByReferenceAsync(string gateway, string merchantReference, CancellationToken cancellationToken) =>
             Task.FromResult<ChargeAttempt?>(null);
+
+        public Task RecordAnswerAsync(Guid paymentId, ChargeResult answer, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<ChargeResult?> FindAnswerAsync(Guid paymentId, CancellationToken cancellationToken) => Task.FromResult<ChargeResult?>(null);
     }
 
     [Fact]

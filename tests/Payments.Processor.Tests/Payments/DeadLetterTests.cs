@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Payments.Contracts;
+using Payments.Gateways;
 using Payments.Processor.Payments;
 using Payments.Processor.Tests.Support;
 using Xunit;
@@ -47,6 +48,10 @@ public sealed class DeadLetterTests
             _lookedUp.TrySetResult();
             return Task.FromResult(earlierAttempt);
         }
+
+        public Task RecordAnswerAsync(Guid paymentId, ChargeResult answer, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<ChargeResult?> FindAnswerAsync(Guid paymentId, CancellationToken cancellationToken) => Task.FromResult<ChargeResult?>(null);
     }
 
     private static Task<SagaHarness> Start(BrokenClock clock, Ledger ledger) =>

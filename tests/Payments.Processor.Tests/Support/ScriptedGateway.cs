@@ -18,6 +18,10 @@ public sealed class ScriptedGateway(string name = PaymentGateways.Singapay) : IP
     public string Name { get; } = name;
     public Func<ChargeRequested, ChargeResult> OnCharge { get; set; } = _ => Accepted();
     public Func<ChargeRequested, Exception?> ThrowOnCharge { get; set; } = _ => null;
+    /// <summary>Awaited after a charge is counted and before it is answered: a charge held at the gateway.</summary>
+    public Func<ChargeRequested, Task>? HoldCharge { get; set; }
+    /// <summary>The token each charge call was given.</summary>
+    public ConcurrentBag<CancellationToken> ChargeTokens { get; } = [];
     public InquiryResult DefaultInquiry { get; set; } = new() { Status = GatewayPaymentStatus.Processing };
     public Func<GatewayPaymentReference, CancelResult> OnCancel { get; set; } = _ => new CancelResult { Cancelled = true, CancelType = "void" };
     /// <summary>Set to make the gateway refuse every refund and void up front, as Finpay does.</summary>
@@ -30,13 +34,16 @@ public sealed class ScriptedGateway(string name = PaymentGateways.Singapay) : IP
 
     public void QueueInquiry(InquiryResult result) => _inquiries.Enqueue(result);
 
-    public Task<ChargeResult> ChargeAsync(ChargeRequested charge, CancellationToken cancellationToken)
+    public async Task<ChargeResult> ChargeAsync(ChargeRequested charge, CancellationToken cancellationToken)
     {
         if (ThrowOnCharge(charge) is { } exception)
             throw exception;
         Interlocked.Increment(ref _charges);
         Charged.Add(charge);
-        return Task.FromResult(OnCharge(charge));
+        ChargeTokens.Add(cancellationToken);
+        if (HoldCharge is { } hold)
+            await hold(charge);
+        return OnCharge(charge);
     }
 
     public Task<InquiryResult> InquireAsync(GatewayPaymentReference reference, CancellationToken cancellationToken)

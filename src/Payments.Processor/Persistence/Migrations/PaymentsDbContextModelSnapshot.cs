@@ -367,6 +367,7 @@ namespace Payments.Processor.Persistence.Migrations
 
                     b.Property<DateTimeOffset?>("RefundedAt")
                         .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ReturnUrl")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
@@ -406,6 +407,9 @@ namespace Payments.Processor.Persistence.Migrations
                     b.Property<string>("AccountId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Answer")
+                        .HasColumnType("text");
 
                     b.Property<string>("Gateway")
                         .IsRequired()
