@@ -19,7 +19,7 @@ public sealed class LockStatementTests
         var statements = LockStatementProviders.For(context);
 
         Assert.IsType<PostgresLockStatementProvider>(statements);
-        Assert.Equal("SELECT * FROM \"InboxState\" WHERE \"MessageId\" = {0} AND \"ConsumerId\" = {1} FOR UPDATE",
+        Assert.Equal("SELECT *, xmin FROM \"InboxState\" WHERE \"MessageId\" = {0} AND \"ConsumerId\" = {1} FOR UPDATE",
             statements.GetRowLockStatement<InboxState>(context, nameof(InboxState.MessageId), nameof(InboxState.ConsumerId)));
         Assert.Equal("SELECT * FROM \"OutboxState\" WHERE \"Delivered\" IS NULL ORDER BY \"Created\" LIMIT {0} FOR UPDATE SKIP LOCKED",
             statements.GetOutboxStateClaimStatement(context));

@@ -13,12 +13,17 @@ namespace Payments.Persistence.Dialects;
 /// </summary>
 public abstract class SqlLockStatementProvider : ILockStatementProvider
 {
-    private readonly ConditionalWeakTable<IModel, ConcurrentDictionary<string, string>> _statements = new();
+    private const string RowLock = "lock";
+    private const string Claim = "claim";
+
+    private readonly ConditionalWeakTable<IModel, ConcurrentDictionary<(Type Entity, string Kind, string Detail), string>> _statements = new();
 
     public string GetRowLockStatement<T>(DbContext context, params string[] keyProperties)
         where T : class
     {
-        return Cached(context, $"lock:{typeof(T).FullName}:{string.Join(",", keyProperties)}", () =>
+        // Asked on every saga load and inbox lock: the common single-key case builds no key string.
+        var key = keyProperties.Length == 1 ? keyProperties[0] : string.Join(",", keyProperties);
+        return Cached(context, (typeof(T), RowLock, key), () =>
         {
             var table = TableOf<T>(context);
             var conditions = keyProperties.Select((property, index) => $"{table.Column(property)} = {{{index}}}");
@@ -30,7 +35,7 @@ public abstract class SqlLockStatementProvider : ILockStatementProvider
         where T : class
     {
         var where = string.Join(" AND ", conditions.Select(condition => $"{condition.Property} {condition.Predicate}"));
-        return Cached(context, $"claim:{typeof(T).FullName}:{where}:{orderByProperty}:{limit}", () =>
+        return Cached(context, (typeof(T), Claim, $"{where}:{orderByProperty}:{limit}"), () =>
         {
             var table = TableOf<T>(context);
             var columns = conditions.Select(condition => $"{table.Column(condition.Property)} {condition.Predicate}");
@@ -47,7 +52,7 @@ public abstract class SqlLockStatementProvider : ILockStatementProvider
     /// </summary>
     protected abstract string FormatClaim(string table, string condition, string orderBy, string limit);
 
-    private string Cached(DbContext context, string key, Func<string> create)
+    private string Cached(DbContext context, (Type Entity, string Kind, string Detail) key, Func<string> create)
     {
         return _statements.GetOrCreateValue(context.Model).GetOrAdd(key, _ => create());
     }

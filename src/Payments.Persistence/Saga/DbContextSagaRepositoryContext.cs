@@ -78,11 +78,11 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> :
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
-        // Locked by a statement of its own, then read by EF: a locking SELECT * would miss columns such as xmin.
-        if (LoadsWithRowLock)
-            await _dbContext.Database.ExecuteSqlRawAsync(RowLockStatement(), [correlationId], CancellationToken).ConfigureAwait(false);
-
-        var instance = await _options.Customize(_dbContext.Set<TSaga>())
+        // Pessimistic: one round trip that locks the row and reads it (EF composes the query over the lock statement).
+        var source = LoadsWithRowLock
+            ? _dbContext.Set<TSaga>().FromSqlRaw(RowLockStatement(), correlationId)
+            : _dbContext.Set<TSaga>();
+        var instance = await _options.Customize(source)
             .AsTracking()
             .SingleOrDefaultAsync(x => x.CorrelationId == correlationId, CancellationToken)
             .ConfigureAwait(false);
