@@ -5,6 +5,7 @@ using Payments.Contracts;
 using Payments.Gateways;
 using Payments.Processor.Payments;
 using Payments.Processor.Tests.Support;
+using Payments.Testing;
 using Xunit;
 
 namespace Payments.Processor.Tests.Payments;
@@ -53,7 +54,7 @@ public sealed class ChargeRedeliveryTests
 
         await (await harness.Bus.Bus.GetSendEndpoint(ChargeQueue)).Send(submit, TestContext.Current.CancellationToken);
 
-        await SagaHarness.WaitUntil(() => harness.Bus.Published.Select<ChargeAccepted>().Count() == 2, "the redelivery hands on the answer");
+        await Eventually.Until(() => harness.Bus.Published.Select<ChargeAccepted>().Count() == 2, "the redelivery hands on the answer");
         Assert.Equal(1, gateway.Charges);
         Assert.All(harness.Bus.Published.Select<ChargeAccepted>(TestContext.Current.CancellationToken), m => Assert.Equal("99TX", m.Context.Message.Result.GatewayTransactionId));
         Assert.Empty(await harness.Published<ChargeOutcomeUnknown>(m => m.PaymentId == charge.PaymentId));
@@ -70,17 +71,17 @@ public sealed class ChargeRedeliveryTests
         await using var harness = await SagaHarness.Start(gateway: gateway, services: s => s.AddSingleton<IChargeAttemptLedger>(ledger));
         var charge = Charges.Valid();
         await harness.Send(charge);
-        await SagaHarness.WaitUntil(() => gateway.Charges == 1, "the first delivery reaches the gateway");
+        await Eventually.Until(() => gateway.Charges == 1, "the first delivery reaches the gateway");
         var submit = Assert.Single(harness.Bus.Sent.Select<SubmitCharge>(TestContext.Current.CancellationToken)).Context.Message;
 
         await (await harness.Bus.Bus.GetSendEndpoint(ChargeQueue)).Send(submit, TestContext.Current.CancellationToken);
-        await SagaHarness.WaitUntil(() => ledger.AlreadyAttempted == 1, "the redelivery finds the attempt");
+        await Eventually.Until(() => ledger.AlreadyAttempted == 1, "the redelivery finds the attempt");
         await harness.Settle();
         Assert.Equal(1, gateway.Charges);
         Assert.Empty(harness.Bus.Published.Select<ChargeAccepted>(TestContext.Current.CancellationToken));
         release.SetResult();
 
-        await SagaHarness.WaitUntil(() => harness.Bus.Published.Select<ChargeAccepted>().Count() == 2, "both deliveries hand on the answer");
+        await Eventually.Until(() => harness.Bus.Published.Select<ChargeAccepted>().Count() == 2, "both deliveries hand on the answer");
         var payment = await harness.WaitFor(charge.PaymentId, m => m.Processing);
         Assert.Equal("99TX", payment.GatewayTransactionId);
         Assert.Equal(1, gateway.Charges);
@@ -114,7 +115,7 @@ public sealed class ChargeRedeliveryTests
 
         await (await harness.Bus.Bus.GetSendEndpoint(ChargeQueue)).Send(submit, TestContext.Current.CancellationToken);
 
-        await SagaHarness.WaitUntil(() => harness.Bus.Published.Select<ChargeOutcomeUnknown>().Count() == 2, "the redelivery hands on the answer");
+        await Eventually.Until(() => harness.Bus.Published.Select<ChargeOutcomeUnknown>().Count() == 2, "the redelivery hands on the answer");
         Assert.Equal(1, gateway.Charges);
         Assert.All(harness.Bus.Published.Select<ChargeOutcomeUnknown>(TestContext.Current.CancellationToken), m => Assert.Equal("timeout", m.Context.Message.Result.ResponseCode));
     }
