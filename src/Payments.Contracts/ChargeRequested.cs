@@ -6,7 +6,7 @@ namespace Payments.Contracts;
 /// Exactly one of <see cref="Card"/> or <see cref="EncryptedCard"/> (one-time payment, Singapay) or <see cref="StoredCard"/>
 /// (one-click, Finpay) is set. <see cref="EncryptedCard"/> keeps the card off the broker's disk (see <see cref="CardCipher"/>).
 /// </summary>
-public record ChargeRequested
+public record ChargeRequested : IPaymentGatewayMessage
 {
     public Guid PaymentId { get; init; }
     public string MerchantReference { get; init; } = "";
@@ -21,6 +21,11 @@ public record ChargeRequested
     public StoredCard? StoredCard { get; init; }
     public int? InstallmentMonths { get; init; }
     public string? ReturnUrl { get; init; }
+
+    /// <summary>Not a field on the wire: a stored card goes to Finpay, card details to Singapay.</summary>
+    string? IPaymentGatewayMessage.Gateway => StoredCard is not null ? PaymentGateways.Finpay
+        : Card is not null || EncryptedCard is not null ? PaymentGateways.Singapay
+        : null;
 }
 
 public record Customer

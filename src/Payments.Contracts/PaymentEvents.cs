@@ -1,17 +1,20 @@
 namespace Payments.Contracts;
 
 /// <summary>The customer must finish 3-D Secure: render <see cref="RedirectHtml"/> (it auto-submits) before <see cref="ExpiresAt"/>.</summary>
-public record PaymentRedirectRequired
+public record PaymentRedirectRequired : IPaymentStatusMessage
 {
     public Guid PaymentId { get; init; }
     public string MerchantReference { get; init; } = "";
     public string RedirectHtml { get; init; } = "";
     public string? PaymentUrl { get; init; }
     public DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>Not a field on the wire: the payment waits in <see cref="PaymentStatuses.Redirect"/>.</summary>
+    string IPaymentStatusMessage.Status => PaymentStatuses.Redirect;
 }
 
 /// <summary>Published on every transition of a payment.</summary>
-public record PaymentStatusChanged
+public record PaymentStatusChanged : IPaymentStatusMessage
 {
     public Guid PaymentId { get; init; }
     public string MerchantReference { get; init; } = "";
@@ -27,7 +30,7 @@ public record PaymentStatusChanged
 }
 
 /// <summary>Published exactly once per payment, when it reaches Succeeded or Failed.</summary>
-public record PaymentCompleted
+public record PaymentCompleted : IPaymentStatusMessage, IPaymentGatewayMessage
 {
     public Guid PaymentId { get; init; }
     public string MerchantReference { get; init; } = "";

@@ -5,7 +5,7 @@ namespace Payments.Contracts;
 /// not yet settled (Processing) is voided instead, as the gateway itself decides. The outcome is
 /// <see cref="PaymentRefunded"/>, <see cref="PaymentVoided"/> or <see cref="PaymentRefundFailed"/>.
 /// </summary>
-public record RefundPayment
+public record RefundPayment : IPaymentMessage
 {
     public Guid PaymentId { get; init; }
     /// <summary>Why, in the merchant's words: kept in the payment's audit trail.</summary>
@@ -19,7 +19,7 @@ public record RefundPayment
 /// Cancels a payment the gateway has taken but not yet settled (Processing). A settled one is refused: refund it
 /// (<see cref="RefundPayment"/>). Should it settle while the void is on its way, the gateway refunds it instead.
 /// </summary>
-public record VoidPayment
+public record VoidPayment : IPaymentMessage
 {
     public Guid PaymentId { get; init; }
     public string Reason { get; init; } = "";
@@ -28,7 +28,7 @@ public record VoidPayment
 }
 
 /// <summary>Published once, when the gateway refunded the payment and an inquiry confirmed it.</summary>
-public record PaymentRefunded
+public record PaymentRefunded : IPaymentGatewayMessage
 {
     public Guid PaymentId { get; init; }
     public string MerchantReference { get; init; } = "";
@@ -43,7 +43,7 @@ public record PaymentRefunded
 }
 
 /// <summary>Published once, when the gateway voided the payment (nothing was captured) and an inquiry confirmed it.</summary>
-public record PaymentVoided
+public record PaymentVoided : IPaymentGatewayMessage
 {
     public Guid PaymentId { get; init; }
     public string MerchantReference { get; init; } = "";
@@ -60,7 +60,7 @@ public record PaymentVoided
 /// A refund or void was not done: refused before the gateway was asked (see <see cref="RefundFailureCodes"/>), or the
 /// gateway did not cancel and its status confirms the payment stands. No money moved.
 /// </summary>
-public record PaymentRefundFailed
+public record PaymentRefundFailed : IPaymentStatusMessage
 {
     public Guid PaymentId { get; init; }
     public string MerchantReference { get; init; } = "";

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Payments.Contracts;
 using Payments.Persistence.Scheduling;
 using Payments.Processor.Payments;
 
@@ -79,6 +80,18 @@ public static class PaymentsMessaging
     public static void ConfigureBus(IBusRegistrationContext context, IBusFactoryConfigurator cfg)
     {
         cfg.UseDurableMessageScheduler(context);
+        ExcludeMessageInterfacesFromTopology(cfg);
+    }
+
+    /// <summary>
+    /// The interfaces every payment message implements are for reading messages, not for routing them: without this,
+    /// MassTransit would declare an exchange for each and bind every message's exchange to it.
+    /// </summary>
+    public static void ExcludeMessageInterfacesFromTopology(IBusFactoryConfigurator cfg)
+    {
+        cfg.Publish<IPaymentMessage>(p => p.Exclude = true);
+        cfg.Publish<IPaymentGatewayMessage>(p => p.Exclude = true);
+        cfg.Publish<IPaymentStatusMessage>(p => p.Exclude = true);
     }
 
     /// <summary>

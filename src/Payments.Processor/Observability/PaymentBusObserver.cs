@@ -53,8 +53,8 @@ public sealed class PaymentBusObserver(PaymentsMetrics metrics, TimeProvider clo
 
     private static void TagCurrentSpan(object message)
     {
-        if (Activity.Current is { } span && PaymentMessageFacts.From(message) is { } facts)
-            PaymentsTelemetry.Tag(span, facts.PaymentId, facts.Gateway, facts.State);
+        if (Activity.Current is { } span && message is IPaymentMessage payment)
+            PaymentsTelemetry.Tag(span, payment.PaymentId, (message as IPaymentGatewayMessage)?.Gateway, (message as IPaymentStatusMessage)?.Status);
     }
 
     /// <summary>The payment whose saga published the event, when it was published from the saga.</summary>

@@ -39,6 +39,10 @@ public sealed class EventObserver : IAsyncDisposable
             {
                 var (host, port) = TestServices.RabbitMq;
                 cfg.Host(host, port, virtualHost, h => { h.Username("guest"); h.Password("guest"); });
+                // As a merchant service may: the interfaces the contracts implement get no exchange of their own.
+                cfg.Publish<IPaymentMessage>(p => p.Exclude = true);
+                cfg.Publish<IPaymentGatewayMessage>(p => p.Exclude = true);
+                cfg.Publish<IPaymentStatusMessage>(p => p.Exclude = true);
                 cfg.ReceiveEndpoint("merchant-service", e =>
                 {
                     e.Handler<PaymentCompleted>(c => { observer!.Completed.Enqueue(c.Message); return Task.CompletedTask; });
