@@ -8,8 +8,9 @@ public sealed class PaymentGatewayRouter(IEnumerable<IPaymentGateway> gateways)
     private readonly Dictionary<string, IPaymentGateway> _byName =
         gateways.ToDictionary(g => g.Name, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The contract's own rule; a charge with no card at all (refused later as invalid) counts as Singapay's.</summary>
     public static string GatewayFor(ChargeRequested charge) =>
-        charge.StoredCard is not null ? PaymentGateways.Finpay : PaymentGateways.Singapay;
+        ((IPaymentGatewayMessage)charge).Gateway ?? PaymentGateways.Singapay;
 
     public IPaymentGateway For(ChargeRequested charge) => Get(GatewayFor(charge));
 
