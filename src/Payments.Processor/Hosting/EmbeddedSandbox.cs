@@ -1,8 +1,8 @@
+using Payments.Processor.Configuration;
 #if EMBEDDED_SANDBOX
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Payments.Processor.Auth;
-using Payments.Processor.Configuration;
 using Payments.Sandbox;
 #endif
 
