@@ -120,25 +120,6 @@ public sealed class ChargeRedeliveryTests
         Assert.All(harness.Bus.Published.Select<ChargeOutcomeUnknown>(TestContext.Current.CancellationToken), m => Assert.Equal("timeout", m.Context.Message.Result.ResponseCode));
     }
 
-    [Fact]
-    public async Task An_answer_saying_not_processed_is_not_kept_so_the_retry_sends_again()
-    {
-        var answers = 0;
-        var gateway = new ScriptedGateway
-        {
-            OnCharge = _ => Interlocked.Increment(ref answers) == 1 ? ChargeResult.Unknown("HTTP 503", "unreadable") : ScriptedGateway.Accepted(),
-        };
-        await using var harness = await SagaHarness.Start(gateway: gateway);
-        var charge = Charges.Valid();
-
-        await harness.Send(charge);
-
-        await harness.WaitFor(charge.PaymentId, m => m.Processing);
-        Assert.Equal(2, gateway.Charges);
-        var kept = await harness.Service<IChargeAttemptLedger>().FindAnswerAsync(charge.PaymentId, CancellationToken.None);
-        Assert.Equal(ChargeResultKind.Accepted, kept?.Kind);
-    }
-
     /// <summary>The in-memory ledger, counting the deliveries that found an earlier attempt.</summary>
     private sealed class ObservedLedger : IChargeAttemptLedger
     {

@@ -300,6 +300,9 @@ public sealed class ChargeStepTests
         await harness.WaitFor(charge.PaymentId, m => m.Processing);
         Assert.Equal(2, gateway.Charges);
         Assert.All(gateway.Charged, c => Assert.Equal(charge.MerchantReference, c.MerchantReference));
+        // "Not processed" is not kept as the answer, so the retry sent again; the answer kept is the resend's.
+        var kept = await harness.Service<IChargeAttemptLedger>().FindAnswerAsync(charge.PaymentId, CancellationToken.None);
+        Assert.Equal(ChargeResultKind.Accepted, kept?.Kind);
     }
 
     [Fact]
